@@ -1,0 +1,72 @@
+/**
+ * The dataset contract: one declarative JSON file per dataset in `schemas/`. It is the single
+ * source for validation, the Parquet schema, the Glue table and the docs.
+ */
+
+/** Column types, named as Athena/Glue name them. `decimal(p,s)` carries precision and scale. */
+export type ColumnType =
+  | 'string'
+  | 'int'
+  | 'bigint'
+  | 'double'
+  | 'boolean'
+  | 'date'
+  | 'timestamp'
+  | `decimal(${number},${number})`;
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  description?: string;
+  /** Default true. A null (empty or a null marker) in a non-nullable column rejects the row. */
+  nullable?: boolean;
+  /** Accepted input formats for date and timestamp columns (date-fns patterns or `iso8601`). */
+  formats?: string[];
+  /** Named format check, e.g. `email`. */
+  format?: 'email';
+  /** A regular expression the (trimmed) text must match. */
+  pattern?: string;
+  min?: number | string;
+  max?: number | string;
+  enum?: string[];
+  minLength?: number;
+  maxLength?: number;
+}
+
+/** A comparison across two columns of one row; rows where either side is null pass. */
+export interface RowRule {
+  name: string;
+  column: string;
+  op: '<' | '<=' | '=' | '!=' | '>=' | '>';
+  otherColumn: string;
+  message?: string;
+}
+
+export interface CsvDialect {
+  /** Default `,`. */
+  delimiter?: string;
+  /** Default `"`. */
+  quote?: string;
+  /** Default true: the first record is a header and must match the column names. */
+  header?: boolean;
+  /** Default `utf-8`; the only encoding accepted today. */
+  encoding?: 'utf-8';
+  /** Values that mean null after trimming. Default `["", "NULL", "null", "\\N"]`. */
+  nullMarkers?: string[];
+}
+
+export interface Contract {
+  /** Lower-case identifier: table name and key prefix. */
+  dataset: string;
+  description?: string;
+  /** Glob patterns matched against the uploaded object's file name (last key segment). */
+  files: string[];
+  csv?: CsvDialect;
+  columns: ColumnSpec[];
+  rules?: RowRule[];
+  primaryKey?: string[];
+  /** Column (date or timestamp) whose value gives the date/hour partition; absent = ingestion time. */
+  partitionBy?: string;
+  /** A file whose rejected/read ratio exceeds this fails with `RejectRatioExceededError`. Default 1. */
+  maxRejectRatio?: number;
+}
