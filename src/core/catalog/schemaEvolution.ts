@@ -1,0 +1,68 @@
+/**
+ * Whether a table may move from its catalogued definition to a new one. Shared by the Glue adapter
+ * and the local catalog so both accept and refuse the same changes.
+ */
+import { SchemaConflictError } from './errors.js';
+import type { GlueColumn, TableInput } from './glueTypes.js';
+import { REQUIRED_COLUMNS_PARAMETER } from './tableInput.js';
+
+/** What to do with an existing table: nothing, or replace it with `table`. */
+export type TablePlan = { action: 'none' } | { action: 'update'; table: TableInput };
+
+/**
+ * Compare the catalogued table with the one a contract asks for. New nullable columns are added;
+ * columns the catalogue has and the input lacks are kept (a concurrent writer on an older
+ * contract must not drop what a newer one added). Changed types, partition keys, locations or
+ * formats, and new non-nullable columns, throw `SchemaConflictError`.
+ */
+export function planTableUpdate(existing: TableInput, next: TableInput): TablePlan {
+  const ctx = { table: next.Name };
+  if (existing.Name.toLowerCase() !== next.Name.toLowerCase()) {
+    throw new SchemaConflictError(`table names differ: ${existing.Name} vs ${next.Name}`, ctx);
+  }
+  const keys = (t: TableInput) => (t.PartitionKeys ?? []).map((c) => `${c.Name.toLowerCase()}:${c.Type.toLowerCase()}`).join(',');
+  if (keys(existing) !== keys(next)) {
+    throw new SchemaConflictError(`table ${next.Name}: partition keys would change from (${keys(existing)}) to (${keys(next)})`, ctx);
+  }
+  const a = existing.StorageDescriptor ?? {};
+  const b = next.StorageDescriptor ?? {};
+  for (const field of ['Location', 'InputFormat', 'OutputFormat'] as const) {
+    if (a[field] !== undefined && b[field] !== undefined && stripSlash(a[field]) !== stripSlash(b[field])) {
+      throw new SchemaConflictError(`table ${next.Name}: ${field} would change from ${a[field]} to ${b[field]}`, { ...ctx, field });
+    }
+  }
+  const have = new Map((a.Columns ?? []).map((c) => [c.Name.toLowerCase(), c]));
+  const required = new Set((next.Parameters?.[REQUIRED_COLUMNS_PARAMETER] ?? '').split(',').filter(Boolean).map((n) => n.toLowerCase()));
+  const added: GlueColumn[] = [];
+  for (const col of b.Columns ?? []) {
+    const old = have.get(col.Name.toLowerCase());
+    if (!old) {
+      if (required.has(col.Name.toLowerCase())) {
+        throw new SchemaConflictError(`table ${next.Name}: new column ${col.Name} must be nullable (existing files have no value for it)`, { ...ctx, column: col.Name });
+      }
+      added.push(col);
+    } else if (normaliseType(old.Type) !== normaliseType(col.Type)) {
+      throw new SchemaConflictError(`table ${next.Name}: column ${col.Name} would change type from ${old.Type} to ${col.Type}`, { ...ctx, column: col.Name });
+    }
+  }
+  if (added.length === 0) return { action: 'none' };
+  // The input's order first (audit columns stay last), then columns only the catalogue knows.
+  const nextNames = new Set((b.Columns ?? []).map((c) => c.Name.toLowerCase()));
+  const kept = (a.Columns ?? []).filter((c) => !nextNames.has(c.Name.toLowerCase()));
+  return {
+    action: 'update',
+    table: {
+      ...next,
+      Parameters: { ...existing.Parameters, ...next.Parameters },
+      StorageDescriptor: { ...b, Columns: [...(b.Columns ?? []), ...kept] },
+    },
+  };
+}
+
+function normaliseType(type: string): string {
+  return type.toLowerCase().replace(/\s+/g, '');
+}
+
+function stripSlash(s: string): string {
+  return s.replace(/\/+$/, '');
+}
