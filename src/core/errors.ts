@@ -5,6 +5,9 @@
  * - `TransientError`: a retry can help (storage slow-down, network, catalog contention).
  * - `TerminalError`: a retry cannot help (bad contract, bad file, too many rejects); the workflow
  *   quarantines the file.
+ *
+ * Subclasses declare their name as a literal (`override name = 'UnknownDatasetError'`): bundlers
+ * minify class names, and the Lambda runtime reports `error.name` as the `errorType` ASL matches.
  */
 export interface LakeErrorContext {
   dataset?: string;

@@ -38,3 +38,38 @@ export interface Catalog {
   listTables(database: string): Promise<TableInput[]>;
   listPartitions(database: string, table: string): Promise<PartitionInput[]>;
 }
+
+/** Identity and metadata of a stored object. */
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  etag?: string;
+  versionId?: string;
+  lastModified?: Date;
+}
+
+/** A byte range of an object: `start` inclusive, `end` exclusive. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * The object storage the pipeline steps need, addressed by bucket and key. S3 implements it in
+ * AWS and against the twin's S3 endpoint; `MemoryObjectStore` implements it for fast tests.
+ * Implementations raise `ObjectNotFoundError` for a missing object and a `TransientError`
+ * subclass for failures a retry can cure.
+ */
+export interface ObjectStore {
+  /** Stream an object's bytes, or a byte range of them. */
+  get(bucket: string, key: string, range?: ByteRange): Promise<AsyncIterable<Uint8Array>>;
+  /** Metadata of an object, or undefined when it does not exist. */
+  head(bucket: string, key: string): Promise<ObjectInfo | undefined>;
+  put(bucket: string, key: string, body: Uint8Array, contentType?: string): Promise<void>;
+  /** Server-side copy; `versionId` pins the source version where the store keeps versions. */
+  copy(from: { bucket: string; key: string; versionId?: string }, to: { bucket: string; key: string }): Promise<void>;
+  /** Every key under a prefix, in lexicographic order. */
+  list(bucket: string, prefix: string): Promise<ObjectInfo[]>;
+  /** Delete keys; missing keys are not an error. */
+  delete(bucket: string, keys: string[]): Promise<void>;
+}

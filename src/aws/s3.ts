@@ -1,0 +1,172 @@
+/**
+ * S3 through AWS SDK v3, behind the `ObjectStore` port. The endpoint is configuration: unset in
+ * AWS, the twin's loopback endpoint locally, so handlers run the same code in both.
+ */
+import {
+  CopyObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import type { ByteRange, ObjectInfo, ObjectStore } from '../core/ports.js';
+import { ObjectNotFoundError, StorageUnavailableError } from '../core/storageErrors.js';
+
+/** Options for `createS3Client`. */
+export interface S3ClientOptions {
+  /** e.g. `http://127.0.0.1:4568` for the twin; unset for AWS. */
+  endpoint?: string;
+  region?: string;
+}
+
+/**
+ * An S3 client for AWS or the twin. Against a custom endpoint it uses path-style addressing,
+ * fixed dummy credentials, and checksums only when required (the SDK's default aws-chunked
+ * uploads with trailing checksums are not understood by every local endpoint).
+ */
+export function createS3Client(options: S3ClientOptions = {}): S3Client {
+  const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
+  if (!options.endpoint) return new S3Client({ region });
+  return new S3Client({
+    region,
+    endpoint: options.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+const TRANSIENT_CODES = new Set([
+  'SlowDown',
+  'ServiceUnavailable',
+  'InternalError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ThrottlingException',
+  'TimeoutError',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
+
+/** Map an SDK failure to our error families: missing objects, transient trouble, or rethrow. */
+export function toStorageError(err: unknown, bucket: string, key: string): unknown {
+  const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  if (e.name === 'NoSuchKey' || e.name === 'NotFound' || status === 404) {
+    return new ObjectNotFoundError(`s3://${bucket}/${key} does not exist`, { bucket, key }, { cause: err });
+  }
+  if (TRANSIENT_CODES.has(e.name ?? '') || TRANSIENT_CODES.has(e.code ?? '') || (status ?? 0) >= 500) {
+    const what = err instanceof Error ? err.message : String(err);
+    return new StorageUnavailableError(`S3 is unavailable for s3://${bucket}/${key}: ${what}`, { bucket, key }, { cause: err });
+  }
+  return err;
+}
+
+/** `ObjectStore` over an S3 client. */
+export class S3ObjectStore implements ObjectStore {
+  constructor(readonly client: S3Client) {}
+
+  private async call<T>(bucket: string, key: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toStorageError(err, bucket, key);
+    }
+  }
+
+  async get(bucket: string, key: string, range?: ByteRange): Promise<AsyncIterable<Uint8Array>> {
+    if (range && range.end <= range.start) return (async function* () {})();
+    const res = await this.call(bucket, key, () =>
+      this.client.send(
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ...(range ? { Range: `bytes=${range.start}-${range.end - 1}` } : {}),
+        }),
+      ),
+    );
+    return res.Body as AsyncIterable<Uint8Array>;
+  }
+
+  async head(bucket: string, key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const res = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return {
+        key,
+        size: res.ContentLength ?? 0,
+        ...(res.ETag ? { etag: res.ETag } : {}),
+        ...(res.VersionId ? { versionId: res.VersionId } : {}),
+        ...(res.LastModified ? { lastModified: res.LastModified } : {}),
+      };
+    } catch (err) {
+      const mapped = toStorageError(err, bucket, key);
+      if (mapped instanceof ObjectNotFoundError) return undefined;
+      throw mapped;
+    }
+  }
+
+  async put(bucket: string, key: string, body: Uint8Array, contentType?: string): Promise<void> {
+    await this.call(bucket, key, () =>
+      this.client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...(contentType ? { ContentType: contentType } : {}) }),
+      ),
+    );
+  }
+
+  async copy(from: { bucket: string; key: string; versionId?: string }, to: { bucket: string; key: string }): Promise<void> {
+    // CopySource is `bucket/key` URL-encoded: keys come from uploads and may hold any character.
+    const source =
+      `${from.bucket}/${encodeURIComponent(from.key).replace(/%2F/g, '/')}` +
+      (from.versionId ? `?versionId=${encodeURIComponent(from.versionId)}` : '');
+    await this.call(from.bucket, from.key, () =>
+      this.client.send(new CopyObjectCommand({ Bucket: to.bucket, Key: to.key, CopySource: source })),
+    );
+  }
+
+  async list(bucket: string, prefix: string): Promise<ObjectInfo[]> {
+    const out: ObjectInfo[] = [];
+    let token: string | undefined;
+    do {
+      const res = await this.call(bucket, prefix, () =>
+        this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })),
+      );
+      for (const o of res.Contents ?? []) {
+        if (!o.Key) continue;
+        out.push({
+          key: o.Key,
+          size: o.Size ?? 0,
+          ...(o.ETag ? { etag: o.ETag } : {}),
+          ...(o.LastModified ? { lastModified: o.LastModified } : {}),
+        });
+      }
+      token = res.IsTruncated ? res.NextContinuationToken : undefined;
+    } while (token);
+    return out;
+  }
+
+  async delete(bucket: string, keys: string[]): Promise<void> {
+    // DeleteObjects takes at most 1,000 keys per request.
+    for (let i = 0; i < keys.length; i += 1000) {
+      const batch = keys.slice(i, i + 1000);
+      const res = await this.call(bucket, batch[0] ?? '', () =>
+        this.client.send(
+          new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+        ),
+      );
+      const failed = (res.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
+      if (failed.length > 0) {
+        const first = failed[0]!;
+        throw new StorageUnavailableError(`could not delete ${failed.length} object(s) from ${bucket}: ${first.Key}: ${first.Code} ${first.Message}`, {
+          bucket,
+          key: first.Key,
+        });
+      }
+    }
+  }
+}
+

@@ -1,0 +1,11 @@
+import { TerminalError, TransientError } from './errors.js';
+
+/** The object a step needs is not in the store (deleted, or the key is wrong). Terminal. */
+export class ObjectNotFoundError extends TerminalError {
+  override name = 'ObjectNotFoundError';
+}
+
+/** The object store is slow, throttling or unreachable; a retry with backoff may succeed. */
+export class StorageUnavailableError extends TransientError {
+  override name = 'StorageUnavailableError';
+}
