@@ -1,0 +1,48 @@
+/** Key layout of the raw, curated and quarantine buckets (DESIGN.md, Storage layout). */
+import { createHash } from 'node:crypto';
+
+/** A key segment safe for any store and any file system: no separators, no dot-only names. */
+export function safeSegment(text: string): string {
+  const s = text.replace(/[^A-Za-z0-9._=-]/g, '_');
+  return s === '' || /^\.+$/.test(s) ? '_' : s;
+}
+
+/** Deterministic id of one version of one uploaded object. */
+export function sourceIdOf(bucket: string, key: string, version: string): string {
+  return createHash('sha256').update(`${bucket}\n${key}\n${version}`).digest('hex').slice(0, 16);
+}
+
+/** Deterministic id of an uploaded key, whatever its version: names its manifest. */
+export function keyIdOf(bucket: string, key: string): string {
+  return createHash('sha256').update(`${bucket}\n${key}`).digest('hex').slice(0, 16);
+}
+
+/** `<dataset>/ingest_date=YYYY-MM-DD/<source-id>/<file name>` in the raw bucket. */
+export function rawKeyOf(dataset: string, ingestedAt: string, sourceId: string, sourceKey: string): string {
+  const fileName = sourceKey.split('/').pop() ?? 'file';
+  return `${dataset}/ingest_date=${ingestedAt.slice(0, 10)}/${sourceId}/${safeSegment(fileName)}`;
+}
+
+/** Where Transform stages a source's files until Commit publishes them. */
+export function stagingPrefix(sourceId: string): string {
+  return `_staging/${sourceId}/`;
+}
+
+/** The staged summary of one chunk. */
+export function chunkSummaryKey(sourceId: string, chunk: number): string {
+  return `${stagingPrefix(sourceId)}_chunks/${String(chunk).padStart(4, '0')}.json`;
+}
+
+/** The manifest of an uploaded key: which version last committed and the files it produced. */
+export function manifestKey(dataset: string, keyId: string): string {
+  return `_manifests/${dataset}/${keyId}.json`;
+}
+
+/** `<dataset or _unknown>/<source key>` in the quarantine bucket. */
+export function quarantineKeyOf(dataset: string | undefined, sourceKey: string): string {
+  const safe = sourceKey
+    .split('/')
+    .map((s) => safeSegment(s))
+    .join('/');
+  return `${dataset ?? '_unknown'}/${safe}`;
+}
