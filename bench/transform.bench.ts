@@ -1,0 +1,86 @@
+/**
+ * The project benchmark: our transform vs DuckDB (one thread) on the reference workload, each
+ * engine in its own process so peak RSS is per engine. Last line: `ratio vs duckdb: X.XX`.
+ *
+ * Usage: npm run bench -- [--rows 1000000] [--budget BYTES] [--only ours|duckdb] [--cpu-prof]
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { benchContract } from './contract.js';
+import { runDuckDbJob } from './engines/duckdbJob.js';
+import { runOursJob } from './engines/oursJob.js';
+import type { EngineResult } from './engines/types.js';
+import { peakRssMb, runChild } from './lib/childProcess.js';
+import { generateCsv } from './lib/generateCsv.js';
+
+const self = fileURLToPath(import.meta.url);
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    budget: { type: 'string' },
+    only: { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+    engine: { type: 'string' },
+    input: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+
+/** Child: run one engine and print its result with the process's peak RSS. */
+async function child(engine: string, input: string, out: string): Promise<void> {
+  const result =
+    engine === 'duckdb'
+      ? await runDuckDbJob(input, out)
+      : await runOursJob(benchContract, input, out, args.budget ? Number(args.budget) : undefined);
+  console.log(JSON.stringify({ ...result, peakRssMb: peakRssMb() }));
+}
+
+/** One summary line per engine. */
+function report(name: string, r: EngineResult): string {
+  const rowsPerS = Math.round(r.rowsRead / (r.ms / 1000)).toLocaleString('en-US');
+  return (
+    `${name.padEnd(7)} ${(r.ms / 1000).toFixed(2).padStart(7)} s  ${rowsPerS.padStart(10)} rows/s  ` +
+    `peak RSS ${r.peakRssMb?.toFixed(0).padStart(4)} MB  ` +
+    `(read ${r.rowsRead}, curated ${r.rowsCurated}, rejected ${r.rowsRejected}, partitions ${r.partitions}` +
+    `${r.files !== undefined ? `, files ${r.files}` : ''})`
+  );
+}
+
+async function main(): Promise<void> {
+  const rows = Number(args.rows);
+  const dir = mkdtempSync(join(tmpdir(), 'lake-bench-'));
+  try {
+    const input = join(dir, 'employees.csv');
+    const t0 = performance.now();
+    const gen = await generateCsv(input, rows);
+    console.log(
+      `workload: ${rows.toLocaleString('en-US')} rows, ${(gen.bytes / 1e6).toFixed(0)} MB CSV (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
+    const results: Record<string, EngineResult> = {};
+    for (const engine of ['duckdb', 'ours']) {
+      if (args.only && args.only !== engine) continue;
+      const out = join(dir, engine);
+      mkdirSync(out);
+      const nodeArgs = args['cpu-prof'] && engine === 'ours' ? ['--cpu-prof', '--cpu-prof-dir', process.cwd()] : [];
+      const childArgs = ['--engine', engine, '--input', input, '--out', out];
+      if (args.budget) childArgs.push('--budget', args.budget);
+      results[engine] = await runChild<EngineResult>(self, childArgs, nodeArgs);
+      console.log(report(engine, results[engine]));
+    }
+    const { ours, duckdb } = results;
+    if (ours && duckdb) {
+      if (ours.rowsCurated !== duckdb.rowsCurated || ours.rowsRejected !== duckdb.rowsRejected) {
+        console.log(`WARNING: engines disagree (curated ${ours.rowsCurated} vs ${duckdb.rowsCurated})`);
+      }
+      console.log(`ratio vs duckdb: ${(ours.ms / duckdb.ms).toFixed(2)}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (args.engine) await child(args.engine, String(args.input), String(args.out));
+else await main();
