@@ -1,0 +1,271 @@
+/**
+ * The twin's S3: s3rver on loopback, behind a thin HTTP layer that decodes `aws-chunked` bodies
+ * (AWS SDK v3's default for streamed uploads), verifies declared checksums, and turns every object
+ * write into an {@link ObjectCreatedNotification}.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Transform } from 'node:stream';
+import { AwsChunkedDecoder, isAwsChunked } from './AwsChunkedDecoder.js';
+import { ChecksumVerifier } from './ChecksumVerifier.js';
+import { checksumAlgorithmOf } from './checksums.js';
+import type {
+  ObjectCreatedListener,
+  ObjectCreatedNotification,
+  ObjectCreatedReason,
+} from './objectCreated.js';
+import { patchStore } from './patchStore.js';
+import { S3rver, S3rverAccount, type S3rverEventRecord } from './s3rverInternals.js';
+
+/** Default port of the twin's S3 endpoint. */
+export const DEFAULT_S3_PORT = 4566;
+
+/** Options of {@link startS3Endpoint}. */
+export interface S3EndpointOptions {
+  /** Folder for s3rver's state (one sub-folder per bucket). */
+  dir: string;
+  /** @default 4566; 0 picks a free port. */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** Buckets to create at start (existing ones are kept). */
+  buckets: string[];
+  /** Log each request to the console. @default false */
+  logRequests?: boolean;
+  /**
+   * Accept any access key id, as s3rver does not verify SigV4 signatures anyway: a developer's
+   * real AWS profile then works against the twin unchanged. @default true
+   */
+  acceptAnyAccessKey?: boolean;
+  /** Where listener failures go. @default console.error */
+  onListenerError?: (err: unknown, notification: ObjectCreatedNotification) => void;
+}
+
+/** A running endpoint. */
+export interface S3Endpoint {
+  /** e.g. `http://127.0.0.1:4566`; clients need `forcePathStyle: true`. */
+  endpoint: string;
+  port: number;
+  /** s3rver's data folder: see `s3Layout.ts` for how objects map to files. */
+  dataDir: string;
+  /** Subscribe to object writes of every bucket; returns the unsubscribe function. */
+  onObjectCreated(listener: ObjectCreatedListener): () => void;
+  /** Stop listening and drop open connections. */
+  close(): Promise<void>;
+}
+
+interface RequestContext {
+  requestId: string;
+  reason?: ObjectCreatedReason;
+  sourceIp: string;
+  copiedEtag?: string;
+}
+
+let anyAccessKeyInstalled = false;
+
+/**
+ * Start the twin's S3 endpoint.
+ * @example
+ * const s3 = await startS3Endpoint({ dir: '.lake/s3', port: 0, buckets: ['lake-ingest'] });
+ * const client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1',
+ *   credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+ */
+export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3Endpoint> {
+  const dataDir = path.resolve(options.dir);
+  await mkdir(dataDir, { recursive: true });
+  if (options.acceptAnyAccessKey !== false) installAnyAccessKey();
+
+  const app = new S3rver({
+    directory: dataDir,
+    silent: !options.logRequests,
+    configureBuckets: options.buckets.map((name) => ({ name })),
+    vhostBuckets: false,
+  });
+  const requests = new AsyncLocalStorage<RequestContext>();
+  patchStore(app.store, (metadata) => {
+    const context = requests.getStore();
+    if (context) context.copiedEtag = String(metadata['etag'] ?? '').replace(/"/g, '');
+  });
+  await app.configureBuckets();
+
+  const listeners = new Set<ObjectCreatedListener>();
+  const onListenerError =
+    options.onListenerError ??
+    ((err, n) => console.error(`object-created listener failed for s3://${n.bucket}/${n.key}:`, err));
+  app.on('event', (event: { Records: S3rverEventRecord[] }) => {
+    const context = requests.getStore();
+    for (const record of event.Records) {
+      if (!record.eventName.startsWith('ObjectCreated:')) continue;
+      const notification = toNotification(record, context);
+      for (const listener of listeners) {
+        // Deliver after the current request step, so a slow listener never delays the client.
+        setImmediate(() => {
+          Promise.resolve()
+            .then(() => listener(notification))
+            .catch((err: unknown) => onListenerError(err, notification));
+        });
+      }
+    }
+  });
+
+  const handle = app.callback();
+  const server = http.createServer((req, res) => {
+    const context: RequestContext = {
+      requestId: randomBytes(8).toString('hex').toUpperCase(),
+      reason: reasonOf(req),
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    };
+    res.setHeader('x-amz-request-id', context.requestId);
+    void requests.run(context, () => handle(prepareRequest(req), res));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? DEFAULT_S3_PORT, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+
+  return {
+    endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    dataDir,
+    onObjectCreated(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      listeners.clear();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** Which create operation a request is, judged from its method, path and headers. */
+function reasonOf(req: IncomingMessage): ObjectCreatedReason | undefined {
+  const url = new URL(req.url ?? '/', 'http://local');
+  const hasKey = url.pathname.replace(/^\/+/, '').includes('/');
+  if (req.method === 'PUT' && hasKey && !url.searchParams.has('uploadId') && !url.searchParams.has('tagging')) {
+    return req.headers['x-amz-copy-source'] ? 'CopyObject' : 'PutObject';
+  }
+  if (req.method === 'POST' && hasKey && url.searchParams.has('uploadId')) return 'CompleteMultipartUpload';
+  if (req.method === 'POST' && !hasKey && [...url.searchParams.keys()].length === 0) return 'POST Object';
+  return undefined;
+}
+
+/** The request s3rver sees: aws-chunked bodies decoded, declared checksums verified on the way. */
+function prepareRequest(req: IncomingMessage): IncomingMessage {
+  const copySource = req.headers['x-amz-copy-source'];
+  if (typeof copySource === 'string') {
+    // S3 fully URL-decodes the copy source; s3rver uses decodeURI, which leaves %2F, %2B, %3D…
+    // encoded. Hand it a value that decodeURI turns into the real key.
+    const [source] = copySource.split('?versionId=');
+    try {
+      req.headers['x-amz-copy-source'] = encodeURI(decodeURIComponent(source!));
+    } catch {
+      // Not valid percent-encoding: leave it for s3rver to refuse.
+    }
+  }
+  const isUpload = req.method === 'PUT' && !req.headers['x-amz-copy-source'];
+  if (!isUpload) return req;
+  const headerChecksums: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (checksumAlgorithmOf(name) && typeof value === 'string') headerChecksums[name.toLowerCase()] = value;
+  }
+  if (isAwsChunked(req.headers)) {
+    const decodedLength = Number(req.headers['x-amz-decoded-content-length']);
+    const trailerNames = String(req.headers['x-amz-trailer'] ?? '')
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean);
+    const decoder = new AwsChunkedDecoder({
+      decodedLength: Number.isFinite(decodedLength) ? decodedLength : undefined,
+      trailerNames,
+      headerChecksums,
+    });
+    const headers = { ...req.headers };
+    const encodings = String(headers['content-encoding'] ?? '')
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e && e.toLowerCase() !== 'aws-chunked');
+    if (encodings.length) headers['content-encoding'] = encodings.join(',');
+    else delete headers['content-encoding'];
+    if (Number.isFinite(decodedLength)) headers['content-length'] = String(decodedLength);
+    delete headers['transfer-encoding'];
+    delete headers['x-amz-trailer'];
+    headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+    return withBody(req, decoder, headers);
+  }
+  const verifier = new ChecksumVerifier(headerChecksums);
+  return verifier.verifies ? withBody(req, verifier, req.headers) : req;
+}
+
+/** A stand-in for `req` whose body is `req` piped through `body`, with `headers` replaced. */
+function withBody(req: IncomingMessage, body: Transform, headers: IncomingMessage['headers']): IncomingMessage {
+  // The store reads `body` later; until then an early decode error must not be unhandled.
+  body.on('error', () => undefined);
+  req.on('error', (err) => body.destroy(err));
+  req.on('aborted', () => body.destroy(new Error('the client aborted the upload')));
+  req.pipe(body);
+  return Object.assign(body, {
+    headers,
+    rawHeaders: [] as string[],
+    method: req.method,
+    url: req.url,
+    httpVersion: req.httpVersion,
+    httpVersionMajor: req.httpVersionMajor,
+    httpVersionMinor: req.httpVersionMinor,
+    socket: req.socket,
+    connection: req.socket,
+    trailers: {},
+  }) as unknown as IncomingMessage;
+}
+
+function toNotification(record: S3rverEventRecord, context: RequestContext | undefined): ObjectCreatedNotification {
+  const { object, bucket } = record.s3;
+  return {
+    bucket: bucket.name,
+    key: object.key,
+    size: Number(object.size ?? 0),
+    etag: object.eTag ?? context?.copiedEtag ?? '',
+    reason: context?.reason ?? reasonFromEventName(record.eventName),
+    sequencer: nextSequencer(),
+    requestId: context?.requestId ?? randomBytes(8).toString('hex').toUpperCase(),
+    sourceIp: normaliseIp(context?.sourceIp ?? '127.0.0.1'),
+    time: record.eventTime,
+  };
+}
+
+function reasonFromEventName(eventName: string): ObjectCreatedReason {
+  if (eventName.endsWith(':Copy')) return 'CopyObject';
+  if (eventName.endsWith(':Post')) return 'POST Object';
+  return 'PutObject';
+}
+
+function normaliseIp(ip: string): string {
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+let lastSequencer = 0n;
+
+/** A fixed-width hex sequencer that grows with every write in this process. */
+function nextSequencer(): string {
+  const now = BigInt(Date.now()) << 16n;
+  lastSequencer = now > lastSequencer ? now : lastSequencer + 1n;
+  return lastSequencer.toString(16).toUpperCase().padStart(18, '0');
+}
+
+/** Let any access key id map to s3rver's dummy account (SigV4 is not verified either way). */
+function installAnyAccessKey(): void {
+  if (anyAccessKeyInstalled) return;
+  anyAccessKeyInstalled = true;
+  const registry = S3rverAccount.registry;
+  const get = registry.get.bind(registry);
+  registry.get = (key: string) => get(key) ?? S3rverAccount.DUMMY_ACCOUNT;
+}
