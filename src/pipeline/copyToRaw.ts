@@ -1,6 +1,7 @@
 import { resolveDataset } from '../core/contract/index.js';
 import type { PipelineDeps } from './deps.js';
-import { rawKeyOf, sourceIdOf } from './keys.js';
+import { rawKeyOf, sourceIdOf, sourceSidecarKey } from './keys.js';
+import { writeJson } from './manifest.js';
 import type { ObjectCreated, SourceRef } from './types.js';
 
 /**
@@ -25,8 +26,7 @@ export async function copyToRaw(event: ObjectCreated, deps: PipelineDeps): Promi
     { bucket: event.bucket, key: event.key, ...(versionId ? { versionId } : {}) },
     { bucket: deps.buckets.raw, key: rawKey },
   );
-  deps.logger?.info('copied to raw', { dataset: contract.dataset, sourceKey: event.key, rawKey });
-  return {
+  const source: SourceRef = {
     dataset: contract.dataset,
     sourceBucket: event.bucket,
     sourceKey: event.key,
@@ -38,4 +38,8 @@ export async function copyToRaw(event: ObjectCreated, deps: PipelineDeps): Promi
     ingestedAt,
     ...(event.sequencer ? { sequencer: event.sequencer } : {}),
   };
+  // Beside the raw file, where it came from: `lake reprocess` replays raw files from this.
+  await writeJson(deps.store, deps.buckets.raw, sourceSidecarKey(rawKey), source);
+  deps.logger?.info('copied to raw', { dataset: contract.dataset, sourceKey: event.key, rawKey });
+  return source;
 }

@@ -6,3 +6,4 @@ export { quarantine } from './quarantine.js';
 export type * from './types.js';
 export type { PipelineDeps, Buckets, StepLogger } from './deps.js';
 export { silentLogger } from './deps.js';
+export { rawSources, NothingToReprocessError } from './reprocess.js';

@@ -46,3 +46,11 @@ export function quarantineKeyOf(dataset: string | undefined, sourceKey: string):
     .join('/');
   return `${dataset ?? '_unknown'}/${safe}`;
 }
+
+/** The record of where a raw file came from, beside it in the raw bucket. */
+export function sourceSidecarKey(rawKey: string): string {
+  return `${rawKey.slice(0, rawKey.lastIndexOf('/') + 1)}${SOURCE_SIDECAR}`;
+}
+
+/** File name of the source sidecar. */
+export const SOURCE_SIDECAR = '_lake_source.json';

@@ -1,0 +1,119 @@
+/**
+ * The local twin: an S3-protocol endpoint, the workflow runner with the very handlers of
+ * `functions/`, the Glue-shaped catalog and DuckDB, wired as AWS wires the real ones. Uploads to
+ * the ingest bucket start executions exactly as EventBridge starts them in AWS.
+ */
+import { mkdir } from 'node:fs/promises';
+import { handler as copyToRaw } from '../../functions/copy-to-raw.js';
+import { handler as validate } from '../../functions/validate.js';
+import { handler as transform } from '../../functions/transform.js';
+import { handler as commit } from '../../functions/commit.js';
+import { handler as quarantine } from '../../functions/quarantine.js';
+import { loadIngestTemplate, renderDefinition } from '../../workflows/render.js';
+import { createS3Client, S3ObjectStore } from '../aws/s3.js';
+import { LocalCatalog } from './catalog/index.js';
+import { toEventBridgeEvent } from './events/index.js';
+import { startS3Endpoint, type S3Endpoint } from './s3/index.js';
+import { FileExecutionStore, WorkflowRunner } from './workflow/index.js';
+import { twinPaths, type TwinConfig } from './twinConfig.js';
+
+/** The local function names the twin registers, keyed by the ASL placeholder they fill. */
+export const TWIN_FUNCTIONS = {
+  CopyToRawFunctionArn: { name: 'lake-copy-to-raw', handler: copyToRaw },
+  ValidateFunctionArn: { name: 'lake-validate', handler: validate },
+  TransformFunctionArn: { name: 'lake-transform', handler: transform },
+  CommitFunctionArn: { name: 'lake-commit', handler: commit },
+  QuarantineFunctionArn: { name: 'lake-quarantine', handler: quarantine },
+} as const;
+
+const ACCOUNT = '000000000000';
+const REGION = 'us-east-1';
+const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+
+/** A running twin. */
+export interface Twin {
+  config: TwinConfig;
+  s3: S3Endpoint;
+  store: S3ObjectStore;
+  catalog: LocalCatalog;
+  runner: WorkflowRunner;
+  /** Executions that were running when a previous twin stopped, now ABORTED and redrivable. */
+  orphans: string[];
+  close(): Promise<void>;
+}
+
+/** Options of `startTwin`. */
+export interface StartTwinOptions {
+  /** Start an execution for each object created in the ingest bucket (default true). */
+  listen?: boolean;
+  /** Handler logs (Powertools) on stdout; off by default, the CLI shows progress instead. */
+  verboseLogs?: boolean;
+}
+
+/** The Lambda environment the handlers read, pointed at the twin. */
+export function twinEnvironment(config: TwinConfig, endpoint: string, verboseLogs = false): Record<string, string> {
+  return {
+    RAW_BUCKET: config.buckets.raw,
+    CURATED_BUCKET: config.buckets.curated,
+    QUARANTINE_BUCKET: config.buckets.quarantine,
+    CATALOG_DATABASE: config.database,
+    CONTRACTS_DIR: config.schemasDir,
+    S3_ENDPOINT: endpoint,
+    LOCAL_CATALOG_DIR: twinPaths(config).catalog,
+    AWS_REGION: REGION,
+    POWERTOOLS_LOG_LEVEL: verboseLogs ? 'INFO' : 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: verboseLogs ? 'false' : 'true',
+  };
+}
+
+/**
+ * Start the twin on loopback.
+ * @example const twin = await startTwin(twinConfig()); … await twin.close();
+ */
+export async function startTwin(config: TwinConfig, options: StartTwinOptions = {}): Promise<Twin> {
+  const paths = twinPaths(config);
+  await mkdir(config.dir, { recursive: true });
+  const s3 = await startS3Endpoint({ dir: paths.s3, port: config.port, buckets: Object.values(config.buckets) });
+  // The handlers run in this process, so this process's environment is their Lambda environment.
+  Object.assign(process.env, twinEnvironment(config, s3.endpoint, options.verboseLogs));
+
+  const store = new S3ObjectStore(createS3Client({ endpoint: s3.endpoint }));
+  const catalog = new LocalCatalog(paths.catalog);
+  const values: Record<string, string> = {};
+  const lambdas: Record<string, (event: unknown, context: unknown) => Promise<unknown>> = {};
+  for (const [placeholder, fn] of Object.entries(TWIN_FUNCTIONS)) {
+    values[placeholder] = functionArn(fn.name);
+    lambdas[functionArn(fn.name)] = fn.handler as (event: unknown, context: unknown) => Promise<unknown>;
+    lambdas[fn.name] = lambdas[functionArn(fn.name)]!;
+  }
+  const runner = new WorkflowRunner({
+    definition: renderDefinition(loadIngestTemplate(), values),
+    name: 'lake-ingest',
+    lambdas,
+    store: new FileExecutionStore(paths.executions),
+    objectReader: async (bucket: string, key: string) => {
+      const parts: Uint8Array[] = [];
+      for await (const p of await store.get(bucket, key)) parts.push(p);
+      return Buffer.concat(parts).toString('utf8');
+    },
+  });
+  const orphans = await runner.abortOrphans('the local twin stopped while this execution was running');
+
+  if (options.listen !== false) {
+    s3.onObjectCreated(async (n) => {
+      if (n.bucket !== config.buckets.ingest) return;
+      await runner.startExecution({ input: toEventBridgeEvent(n, { region: REGION, account: ACCOUNT }) });
+    });
+  }
+  return {
+    config,
+    s3,
+    store,
+    catalog,
+    runner,
+    orphans,
+    close: async () => {
+      await s3.close();
+    },
+  };
+}
