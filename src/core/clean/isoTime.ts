@@ -1,0 +1,121 @@
+/**
+ * Hand-written ISO-8601 parsers: the hot path of every timestamp column, so no regex and no
+ * date-fns here. Results are UTC: days since 1970-01-01 for dates, ms since epoch for timestamps.
+ */
+
+const MS_PER_DAY = 86_400_000;
+
+/** Value of the digit at `i`, or -1. */
+function digit(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/** Value of `n` digits starting at `i`, or -1 when any is not a digit. */
+function digits(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const d = digit(s, i + k);
+    if (d < 0) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** Days in a month of the proleptic Gregorian calendar. */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Days since epoch of `YYYY-MM-DD` at `s[0..10]`, or NaN. Years 0001–9999 only. */
+function dateAt(s: string): number {
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return NaN;
+  const y = digits(s, 0, 4);
+  const m = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return NaN;
+  return (y >= 100 ? Date.UTC(y, m - 1, d) : utcSmallYear(y, m - 1, d)) / MS_PER_DAY;
+}
+
+/** `Date.UTC` maps years 0–99 to 1900–1999; this does not. */
+function utcSmallYear(y: number, monthIndex: number, d: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(y, monthIndex, d);
+  return date.getTime();
+}
+
+/** Parse `YYYY-MM-DD` to days since epoch, or NaN. */
+export function parseIsoDate(s: string): number {
+  return s.length === 10 ? dateAt(s) : NaN;
+}
+
+/**
+ * Parse an ISO-8601 timestamp to ms since epoch (UTC), or NaN. Accepts `YYYY-MM-DD`, then
+ * optionally `T` or a space, `HH:mm`, `:ss`, `.fraction` (ms kept, finer digits dropped) and a zone
+ * `Z`, `±HH`, `±HHMM` or `±HH:MM`. Without a zone the time is UTC.
+ */
+export function parseIsoTimestamp(s: string): number {
+  const n = s.length;
+  if (n < 10) return NaN;
+  const days = dateAt(s);
+  if (Number.isNaN(days)) return NaN;
+  if (n === 10) return days * MS_PER_DAY;
+  const sep = s.charCodeAt(10);
+  if (sep !== 84 && sep !== 116 && sep !== 32) return NaN; // T t space
+  if (n < 16 || s.charCodeAt(13) !== 58) return NaN;
+  const hh = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  if (hh < 0 || hh > 23 || mi < 0 || mi > 59) return NaN;
+  let i = 16;
+  let ss = 0;
+  let ms = 0;
+  if (i < n && s.charCodeAt(i) === 58) {
+    ss = digits(s, i + 1, 2);
+    if (ss < 0 || ss > 59) return NaN;
+    i += 3;
+    if (i < n && (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44)) {
+      i++;
+      const start = i;
+      while (i < n && digit(s, i) >= 0) {
+        if (i - start < 3) ms = ms * 10 + digit(s, i);
+        i++;
+      }
+      const len = i - start;
+      if (len === 0) return NaN;
+      if (len === 1) ms *= 100;
+      else if (len === 2) ms *= 10;
+    }
+  }
+  let offsetMin = 0;
+  if (i < n) {
+    const z = s.charCodeAt(i);
+    if (z === 90 || z === 122) {
+      i++;
+    } else if (z === 43 || z === 45) {
+      const oh = digits(s, i + 1, 2);
+      if (oh < 0 || oh > 23) return NaN;
+      i += 3;
+      let om = 0;
+      if (i < n) {
+        if (s.charCodeAt(i) === 58) i++;
+        om = digits(s, i, 2);
+        if (om < 0 || om > 59) return NaN;
+        i += 2;
+      }
+      offsetMin = (oh * 60 + om) * (z === 45 ? -1 : 1);
+    } else {
+      return NaN;
+    }
+  }
+  if (i !== n) return NaN;
+  return days * MS_PER_DAY + ((hh * 60 + mi - offsetMin) * 60 + ss) * 1000 + ms;
+}
+
+/** `YYYY-MM-DD` of a day number (days since epoch). */
+export function formatDays(days: number): string {
+  return new Date(days * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** Milliseconds in a day. */
+export { MS_PER_DAY };

@@ -1,0 +1,133 @@
+/** Options of `planChunks`. */
+export interface PlanChunksOptions {
+  /** A chunk closes at the first record boundary at or after this many bytes. */
+  targetBytes: number;
+  /** Default `"`. */
+  quote?: string;
+  /** Default `,` (needed to know where a field, and so a quoted field, may start). */
+  delimiter?: string;
+  /** The first record is a header (it belongs to chunk 0 and is not counted as a row). */
+  header: boolean;
+}
+
+/** A byte range of the file that starts and ends on record boundaries. */
+export interface ChunkPlan {
+  index: number;
+  /** First byte (inclusive). */
+  start: number;
+  /** Last byte (exclusive). */
+  end: number;
+  /** Row number of the chunk's first data record (1-based, header excluded). */
+  firstRowNumber: number;
+}
+
+/** The plan of a whole file: its chunks, data records and bytes. */
+export interface ChunksPlan {
+  chunks: ChunkPlan[];
+  rows: number;
+  bytes: number;
+}
+
+/**
+ * Split a CSV byte stream into chunks of about `targetBytes`, cutting only at a line feed outside
+ * quotes, so a quoted field with line breaks never straddles two chunks. Quote rules and blank
+ * record skipping match `readCsv`, so the row numbers agree with a whole-file read.
+ */
+export async function planChunks(body: AsyncIterable<Uint8Array>, options: PlanChunksOptions): Promise<ChunksPlan> {
+  const q = (options.quote ?? '"').charCodeAt(0);
+  const d = (options.delimiter ?? ',').charCodeAt(0);
+  const target = Math.max(1, options.targetBytes);
+  const chunks: ChunkPlan[] = [];
+  let chunkStart = 0;
+  let chunkFirstRow = 1;
+  let rows = 0;
+  let headerPending = options.header;
+  let offset = 0;
+  let inQuotes = false;
+  let quoteAtEnd = false; // a quote inside a quoted field was the last byte seen: decide on the next
+  let atFieldStart = true;
+  let recordStart = 0;
+  let recordQuotes = 0; // leading quote bytes of the record (a record of only `""` is blank)
+  let recordOther = false; // the record holds a byte other than leading quotes and CR
+
+  const endRecord = (lfAt: number): void => {
+    const blank = !recordOther && (recordQuotes === 0 || recordQuotes === 2);
+    if (!blank) {
+      if (headerPending) headerPending = false;
+      else rows++;
+    }
+    recordStart = lfAt + 1;
+    recordQuotes = 0;
+    recordOther = false;
+    if (recordStart - chunkStart >= target) {
+      chunks.push({ index: chunks.length, start: chunkStart, end: recordStart, firstRowNumber: chunkFirstRow });
+      chunkStart = recordStart;
+      chunkFirstRow = rows + 1;
+    }
+  };
+
+  let first = true;
+  for await (const piece of body) {
+    let i = 0;
+    if (first && piece.length > 0) {
+      first = false;
+      if (piece[0] === 0xef && piece[1] === 0xbb && piece[2] === 0xbf) i = 3; // BOM
+      recordStart = i;
+    }
+    const n = piece.length;
+    if (quoteAtEnd && n > 0) {
+      quoteAtEnd = false;
+      const nx = piece[0]!;
+      if (nx === q) i = Math.max(i, 1);
+      else if (nx === d || nx === 10 || nx === 13) inQuotes = false;
+    }
+    for (; i < n; i++) {
+      const c = piece[i]!;
+      if (inQuotes) {
+        if (c !== q) {
+          recordOther = true;
+          continue;
+        }
+        if (recordQuotes === 1 && !recordOther) recordQuotes = 2;
+        if (i + 1 >= n) {
+          quoteAtEnd = true;
+          break;
+        }
+        const nx = piece[i + 1]!;
+        if (nx === q) {
+          i++;
+          recordOther = true;
+        } else if (nx === d || nx === 10 || nx === 13) inQuotes = false;
+        else recordOther = true;
+        continue;
+      }
+      if (c === 10) {
+        endRecord(offset + i);
+        atFieldStart = true;
+        continue;
+      }
+      if (c === d) atFieldStart = true;
+      else if (c === q && atFieldStart) {
+        inQuotes = true;
+        atFieldStart = false;
+        if (!recordOther && recordQuotes === 0) recordQuotes = 1;
+        else recordOther = true;
+        continue;
+      } else atFieldStart = false;
+      if (c !== 13) recordOther = true;
+    }
+    offset += n;
+  }
+  // The last record may end without a line feed.
+  if (offset > recordStart) {
+    const blank = !recordOther && (recordQuotes === 0 || recordQuotes === 2);
+    if (!blank) {
+      if (headerPending) headerPending = false;
+      else rows++;
+    }
+  }
+  if (offset > chunkStart || chunks.length === 0) {
+    chunks.push({ index: chunks.length, start: chunkStart, end: offset, firstRowNumber: chunkFirstRow });
+  }
+  return { chunks, rows, bytes: offset };
+}

@@ -1,0 +1,2 @@
+export { LocalFolderSink, UnsafeKeyError, assertSafeKey } from './LocalFolderSink.js';
+export { MemorySink } from './MemorySink.js';

@@ -1,0 +1,166 @@
+import { dialectOf } from '../contract/dialect.js';
+import { readCsv } from '../csv/readCsv.js';
+import { encodeParquet } from '../parquet/index.js';
+import { partitioner, partitionOfMs } from '../partition/partitionOf.js';
+import type { Partition } from '../partition/partitionOf.js';
+import { compileRowValidator } from '../validate/compileRowValidator.js';
+import { DuplicateKeys } from '../validate/DuplicateKeys.js';
+import type { RowIssue } from '../validate/types.js';
+import { curatedFields, rejectedFields } from './fields.js';
+import { assertSourceId, curatedKey, rejectedKey } from './keys.js';
+import { PartitionBuffer } from './PartitionBuffer.js';
+import type { ChunkSummary, PartitionCount, TransformInput } from './types.js';
+
+/** Default memory budget for buffered rows. */
+export const DEFAULT_MEMORY_BUDGET_BYTES = 64 * 1024 * 1024;
+
+const PARQUET_TYPE = 'application/vnd.apache.parquet';
+const PER_VALUE_BYTES = 16; // rough overhead of one held JS value
+
+/**
+ * Turn one CSV file (or one planned chunk of it) into curated Parquet per date/hour partition
+ * and rejected rows with reasons, in one streaming pass. Keys are deterministic, so a replay
+ * overwrites the same objects. Every row read is either curated or rejected.
+ * @example await transform({ contract, source: { key, version, sourceId }, body, sink, executionId, ingestedAt })
+ */
+export async function transform(input: TransformInput): Promise<ChunkSummary> {
+  const { contract, source, sink } = input;
+  assertSourceId(source.sourceId);
+  const dialect = dialectOf(contract);
+  const chunk = input.chunk ?? { index: 0, firstRowNumber: 1, hasHeader: dialect.header };
+  const budget = input.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
+  const width = contract.columns.length;
+  const validator = compileRowValidator(contract);
+  const duplicates = new DuplicateKeys(contract);
+  const partitionOf = partitioner(contract, input.ingestedAt);
+  const ingestPartition = partitionOfMs(input.ingestedAt.getTime());
+  const curatedSchema = curatedFields(contract);
+  const rejectedSchema = rejectedFields(contract);
+
+  const curated = new Map<string, PartitionBuffer>();
+  const rejected = new PartitionBuffer(ingestPartition, width + 3);
+  const files: string[] = [];
+  let held = 0;
+  let rowsRead = 0;
+  let rowsCurated = 0;
+  let rowsRejected = 0;
+
+  const audit = (rowNumbers: number[]): Record<string, unknown[]> => {
+    const n = rowNumbers.length;
+    return {
+      _source_key: new Array(n).fill(source.key),
+      _source_version: new Array(n).fill(source.version),
+      _row_number: rowNumbers.map((r) => BigInt(r)),
+      _ingested_at: new Array(n).fill(input.ingestedAt.getTime()),
+      _execution_id: new Array(n).fill(input.executionId),
+    };
+  };
+
+  const flush = async (buffer: PartitionBuffer, isRejected: boolean): Promise<void> => {
+    if (buffer.rows === 0) return;
+    held -= buffer.bytes;
+    const { columns, rowNumbers } = buffer.take();
+    const schema = isRejected ? rejectedSchema : curatedSchema;
+    const data: Record<string, unknown[]> = audit(rowNumbers);
+    columns.forEach((values, i) => {
+      data[schema[i]!.name] = values;
+    });
+    const keyOf = isRejected ? rejectedKey : curatedKey;
+    const key = keyOf(contract.dataset, buffer.partition, source.sourceId, chunk.index, buffer.seq++);
+    await sink.put(key, encodeParquet(schema, data), PARQUET_TYPE);
+    files.push(key);
+  };
+
+  /** Over budget: write the partition holding the most bytes (first one on ties: deterministic). */
+  const relieve = async (): Promise<void> => {
+    while (held > budget) {
+      let largest: PartitionBuffer = rejected;
+      for (const b of curated.values()) if (b.bytes > largest.bytes) largest = b;
+      if (largest.bytes === 0) return;
+      await flush(largest, largest === rejected);
+    }
+  };
+
+  const values: unknown[] = new Array(width);
+  const texts: (string | null)[] = new Array(width);
+  const rejectedRow: unknown[] = new Array(width + 3);
+
+  const batches = readCsv(input.body, {
+    delimiter: dialect.delimiter,
+    quote: dialect.quote,
+    header: chunk.hasHeader,
+    expectedHeader: contract.columns.map((c) => c.name),
+    firstRowNumber: chunk.firstRowNumber,
+  });
+  for await (const batch of batches) {
+    const rows = batch.rows;
+    for (let j = 0; j < rows.length; j++) {
+      const fields = rows[j]!;
+      const rowNumber = batch.firstRowNumber + j;
+      rowsRead++;
+      let issues = validator.check(fields, values, texts);
+      let partition: Partition | null = null;
+      if (issues === null || issues[0]!.code !== 'column_count') {
+        partition = partitionOf(values);
+        if (partition === null && !issues?.some((i) => i.column === contract.partitionBy)) {
+          const name = contract.partitionBy!;
+          (issues ??= []).push({ code: 'required', column: name, message: `${name} is required: it gives the partition` });
+        }
+      }
+      const key = issues?.[0]?.code === 'column_count' ? undefined : duplicates.keyOf(values);
+      if (key !== undefined) {
+        const dup = duplicates.check(key);
+        if (dup) (issues ??= []).push(dup);
+      }
+      let bytes = width * PER_VALUE_BYTES;
+      for (let i = 0; i < width; i++) bytes += (texts[i]?.length ?? 0) * 2;
+      if (issues === null && partition !== null) {
+        const name = `${partition.date}/${partition.hour}`;
+        let buffer = curated.get(name);
+        if (!buffer) curated.set(name, (buffer = new PartitionBuffer(partition, width)));
+        buffer.push(values, rowNumber, bytes);
+        if (key !== undefined) duplicates.remember(key, rowNumber);
+        rowsCurated++;
+      } else {
+        const list = issues ?? [];
+        for (let i = 0; i < width; i++) rejectedRow[i] = texts[i];
+        const raw = JSON.stringify(fields);
+        rejectedRow[width] = raw;
+        rejectedRow[width + 1] = JSON.stringify(list);
+        rejectedRow[width + 2] = codesOf(list);
+        bytes += raw.length * 2;
+        rejected.push(rejectedRow, rowNumber, bytes);
+        rowsRejected++;
+      }
+      held += bytes;
+      if (held > budget) await relieve();
+    }
+  }
+
+  const ordered = [...curated.values()].sort((a, b) => compare(a.partition, b.partition));
+  for (const buffer of ordered) await flush(buffer, false);
+  await flush(rejected, true);
+
+  const partitions: PartitionCount[] = ordered.map((b) => ({ ...b.partition, rows: b.totalRows }));
+  const rejectedPartitions: PartitionCount[] = rowsRejected > 0 ? [{ ...ingestPartition, rows: rowsRejected }] : [];
+  return {
+    dataset: contract.dataset,
+    sourceId: source.sourceId,
+    chunk: chunk.index,
+    rowsRead,
+    rowsCurated,
+    rowsRejected,
+    partitions,
+    rejectedPartitions,
+    files: files.sort(),
+  };
+}
+
+/** Distinct codes, in first-seen order, joined by commas. */
+function codesOf(issues: RowIssue[]): string {
+  return [...new Set(issues.map((i) => i.code))].join(',');
+}
+
+function compare(a: Partition, b: Partition): number {
+  return a.date < b.date ? -1 : a.date > b.date ? 1 : a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : 0;
+}

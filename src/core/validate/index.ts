@@ -1,0 +1,6 @@
+export type { ErrorCode, RowIssue } from './types.js';
+export { compileRowValidator } from './compileRowValidator.js';
+export type { RowValidator } from './compileRowValidator.js';
+export { compileColumnCheck, quoteText } from './compileColumnCheck.js';
+export type { ColumnCheck } from './compileColumnCheck.js';
+export { DuplicateKeys } from './DuplicateKeys.js';
