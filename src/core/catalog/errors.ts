@@ -1,8 +1,11 @@
 /** Errors of the catalog: shared by the Glue adapter and the local catalog. */
-import { TerminalError } from '../errors.js';
+import { TerminalError, TransientError } from '../errors.js';
 
 /** The new table input cannot replace the existing table without breaking readers of its data. */
 export class SchemaConflictError extends TerminalError {}
 
 /** A value that cannot become part of a table or partition input (type, name, date or hour). */
 export class CatalogInputError extends TerminalError {}
+
+/** The catalog stayed busy (concurrent updates, throttling) through every retry; the workflow retries later. */
+export class CatalogBusyError extends TransientError {}
