@@ -12,7 +12,7 @@ import { handler as quarantine } from '../../functions/quarantine.js';
 import { loadIngestTemplate, renderDefinition } from '../../workflows/render.js';
 import { createS3Client, S3ObjectStore } from '../aws/s3.js';
 import { LocalCatalog } from './catalog/index.js';
-import { toEventBridgeEvent } from './events/index.js';
+import { subscribeObjectCreated } from './events/index.js';
 import { startS3Endpoint, type S3Endpoint } from './s3/index.js';
 import { FileExecutionStore, WorkflowRunner } from './workflow/index.js';
 import { twinPaths, type TwinConfig } from './twinConfig.js';
@@ -100,9 +100,8 @@ export async function startTwin(config: TwinConfig, options: StartTwinOptions = 
   const orphans = await runner.abortOrphans('the local twin stopped while this execution was running');
 
   if (options.listen !== false) {
-    s3.onObjectCreated(async (n) => {
-      if (n.bucket !== config.buckets.ingest) return;
-      await runner.startExecution({ input: toEventBridgeEvent(n, { region: REGION, account: ACCOUNT }) });
+    subscribeObjectCreated(s3, { bucket: config.buckets.ingest, region: REGION, account: ACCOUNT }, async (event) => {
+      await runner.startExecution({ input: event });
     });
   }
   return {

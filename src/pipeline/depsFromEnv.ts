@@ -34,8 +34,8 @@ async function catalogFromEnv(env: NodeJS.ProcessEnv): Promise<Catalog> {
     const { LocalCatalog } = await import('../local/catalog/index.js');
     return new LocalCatalog(env.LOCAL_CATALOG_DIR);
   }
-  const { GlueCatalog } = await import('../aws/glueCatalog.js');
-  return new GlueCatalog();
+  const [{ GlueCatalog }, { GlueClient }] = await Promise.all([import('../aws/glueCatalog.js'), import('@aws-sdk/client-glue')]);
+  return new GlueCatalog(new GlueClient({}));
 }
 
 let cached: { key: string; deps: Promise<PipelineDeps> } | undefined;

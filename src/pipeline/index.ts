@@ -7,3 +7,4 @@ export type * from './types.js';
 export type { PipelineDeps, Buckets, StepLogger } from './deps.js';
 export { silentLogger } from './deps.js';
 export { rawSources, NothingToReprocessError } from './reprocess.js';
+export { readableCause } from './errorCause.js';

@@ -3,18 +3,8 @@ import { deleteStaging } from './commit.js';
 import type { PipelineDeps } from './deps.js';
 import { quarantineKeyOf, sourceIdOf, stagingPrefix } from './keys.js';
 import { writeJson } from './manifest.js';
+import { readableCause } from './errorCause.js';
 import type { QuarantineRequest, QuarantineResult } from './types.js';
-
-/** A Lambda error's Cause is JSON (`{errorMessage, errorType, …}`); keep its message readable. */
-function readableCause(cause: string | undefined): string {
-  if (!cause) return '';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    return typeof parsed.errorMessage === 'string' ? parsed.errorMessage : cause;
-  } catch {
-    return cause;
-  }
-}
 
 /**
  * Quarantine: copy the uploaded object and an `error.json` beside it into the quarantine bucket,

@@ -15,7 +15,7 @@ export class NothingToReprocessError extends TerminalError {
  * writes the same keys and replaces what the earlier run produced.
  * @example for (const source of await rawSources(deps, 'users')) await sfn.start({ source });
  */
-export async function rawSources(deps: PipelineDeps, target: string): Promise<SourceRef[]> {
+export async function rawSources(deps: Pick<PipelineDeps, 'store' | 'contracts' | 'buckets'>, target: string): Promise<SourceRef[]> {
   const bucket = deps.buckets.raw;
   const isDataset = deps.contracts.some((c) => c.dataset === target);
   const sidecars = isDataset
