@@ -1,4 +1,5 @@
-import { StatesError, StatesErrors, isUncatchable } from './errors.js';
+import type { StatesError} from './errors.js';
+import { StatesErrors, isUncatchable } from './errors.js';
 import type { AslCatcher, AslRetrier } from './types.js';
 
 /**

@@ -1,4 +1,5 @@
-import { asStatesError, StatesError, StatesErrors } from './errors.js';
+import type { StatesError} from './errors.js';
+import { asStatesError, StatesErrors } from './errors.js';
 import { payload } from './history.js';
 import { runStates } from './interpreter.js';
 import { emit, ScopeAborted, type ExecutionRuntime, type Scope } from './runtime.js';

@@ -1,6 +1,7 @@
 import { contextObject } from '../context.js';
 import { RetryTracker, findCatcher } from '../errorHandling.js';
-import { asStatesError, StatesError } from '../errors.js';
+import type { StatesError } from '../errors.js';
+import { asStatesError } from '../errors.js';
 import { evaluateAssign, evaluateTemplate, type EvalEnv } from '../jsonataEval.js';
 import { checkPayload } from '../limits.js';
 import { ScopeAborted, visibleVariables, type Scope } from '../runtime.js';
