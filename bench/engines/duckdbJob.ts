@@ -1,8 +1,9 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { EngineResult } from './types.js';
 
-/** The email check both engines apply (kept in step with the contract's `format: email`). */
-export const EMAIL_REGEX = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
+/** The e-mail pattern of Core's `format: email` (src/core/validate/compileColumnCheck.ts), in RE2. */
+export const EMAIL_REGEX =
+  "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$";
 
 const sql = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
