@@ -3,7 +3,7 @@ import { catalogTableArgs, datasetTables, workgroupConfiguration } from '../../s
 import { matchesPattern, objectCreatedPattern } from '../../stacks/documents/eventPattern.js';
 import { lifecycleRules } from '../../stacks/documents/storage.js';
 import { handlerEnvironment, HANDLERS, RUNTIME } from '../../stacks/documents/functions.js';
-import { checkStage, stageNames, stageParameters, STAGE_PARAMETER_KEYS } from '../../stacks/documents/names.js';
+import { checkStage, stageNames, stageParameters, STAGE_PARAMETER_KEYS } from '../../src/aws/stageNames.js';
 import { curatedTableInput } from '../../src/core/catalog/tableInput.js';
 import type { Contract } from '../../src/core/contract/types.js';
 

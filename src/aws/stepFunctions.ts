@@ -1,0 +1,172 @@
+/**
+ * Step Functions for `lake executions/show/redrive --stage NAME`: the same calls the twin's
+ * workflow runner answers, made against a deployed state machine, every list paged to the end.
+ */
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  RedriveExecutionCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import type { ExecutionStatus, HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { TerminalError } from '../core/errors.js';
+
+/** No execution with that ARN (or name) exists on the stage's state machine. */
+export class ExecutionNotFoundError extends TerminalError {}
+
+/** Step Functions refused the redrive (not failed, too old, already redriven the maximum times, …). */
+export class ExecutionNotRedrivableError extends TerminalError {}
+
+/** One row of `listExecutions`. */
+export interface ExecutionSummary {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus | string;
+  startDate: Date;
+  stopDate?: Date;
+  redriveCount: number;
+  redriveDate?: Date;
+  mapRunArn?: string;
+}
+
+/** DescribeExecution's answer with its optional fields kept optional. */
+export interface ExecutionDetails extends ExecutionSummary {
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  redriveStatus?: string;
+  redriveStatusReason?: string;
+}
+
+/** Filters of `listExecutions`. */
+export interface ListExecutionsOptions {
+  statusFilter?: ExecutionStatus;
+  /** Stop after this many executions (newest first, as Step Functions lists them). */
+  max?: number;
+}
+
+/**
+ * The executions of one deployed state machine.
+ * @example const sfn = new StepFunctionsExecutions(new SFNClient({}), outputs.stateMachineArn); await sfn.listExecutions({ max: 20 });
+ */
+export class StepFunctionsExecutions {
+  constructor(
+    private readonly client: SFNClient,
+    readonly stateMachineArn: string,
+  ) {}
+
+  /** Executions, newest first, following nextToken until `max` or the end. */
+  async listExecutions(options: ListExecutionsOptions = {}): Promise<{ executions: ExecutionSummary[] }> {
+    const executions: ExecutionSummary[] = [];
+    let token: string | undefined;
+    do {
+      const remaining = options.max === undefined ? 1000 : Math.min(1000, options.max - executions.length);
+      const page = await this.client.send(
+        new ListExecutionsCommand({
+          stateMachineArn: this.stateMachineArn,
+          maxResults: remaining,
+          nextToken: token,
+          ...(options.statusFilter ? { statusFilter: options.statusFilter } : {}),
+        }),
+      );
+      for (const e of page.executions ?? []) {
+        executions.push({
+          executionArn: e.executionArn!,
+          stateMachineArn: e.stateMachineArn ?? this.stateMachineArn,
+          name: e.name!,
+          status: e.status!,
+          startDate: e.startDate!,
+          ...(e.stopDate ? { stopDate: e.stopDate } : {}),
+          redriveCount: e.redriveCount ?? 0,
+          ...(e.redriveDate ? { redriveDate: e.redriveDate } : {}),
+          ...(e.mapRunArn ? { mapRunArn: e.mapRunArn } : {}),
+        });
+      }
+      token = page.nextToken;
+    } while (token && (options.max === undefined || executions.length < options.max));
+    return { executions };
+  }
+
+  /** One execution, with input, output and error. Accepts an ARN or a bare execution name. */
+  async describeExecution(executionArnOrName: string): Promise<ExecutionDetails> {
+    const executionArn = this.executionArn(executionArnOrName);
+    const d = await this.call(executionArn, () => this.client.send(new DescribeExecutionCommand({ executionArn })));
+    return {
+      executionArn: d.executionArn ?? executionArn,
+      stateMachineArn: d.stateMachineArn ?? this.stateMachineArn,
+      name: d.name ?? executionArn.split(':').pop()!,
+      status: d.status ?? 'UNKNOWN',
+      startDate: d.startDate!,
+      ...(d.stopDate ? { stopDate: d.stopDate } : {}),
+      input: d.input ?? '',
+      ...(d.output !== undefined ? { output: d.output } : {}),
+      ...(d.error !== undefined ? { error: d.error } : {}),
+      ...(d.cause !== undefined ? { cause: d.cause } : {}),
+      redriveCount: d.redriveCount ?? 0,
+      ...(d.redriveDate ? { redriveDate: d.redriveDate } : {}),
+      ...(d.redriveStatus ? { redriveStatus: d.redriveStatus } : {}),
+      ...(d.redriveStatusReason ? { redriveStatusReason: d.redriveStatusReason } : {}),
+      ...(d.mapRunArn ? { mapRunArn: d.mapRunArn } : {}),
+    };
+  }
+
+  /** The whole event history in order, every page, with execution data included. */
+  async getExecutionHistory(executionArnOrName: string): Promise<{ events: HistoryEvent[] }> {
+    const executionArn = this.executionArn(executionArnOrName);
+    const events: HistoryEvent[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.call(executionArn, () =>
+        this.client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken: token, includeExecutionData: true })),
+      );
+      events.push(...(page.events ?? []));
+      token = page.nextToken;
+    } while (token);
+    return { events };
+  }
+
+  /** Redrive a failed execution from its failed state (Step Functions keeps the same execution). */
+  async redriveExecution(executionArnOrName: string): Promise<{ redriveDate: Date }> {
+    const executionArn = this.executionArn(executionArnOrName);
+    const r = await this.call(executionArn, () => this.client.send(new RedriveExecutionCommand({ executionArn })));
+    return { redriveDate: r.redriveDate! };
+  }
+
+  /** Start an execution of this state machine (a replay passes a past execution's input). */
+  async startExecution(request: { input: string; name?: string }): Promise<{ executionArn: string; startDate: Date }> {
+    const r = await this.client.send(
+      new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, input: request.input, ...(request.name ? { name: request.name } : {}) }),
+    );
+    return { executionArn: r.executionArn!, startDate: r.startDate! };
+  }
+
+  /** Start a new execution with the input of a past one: safe, because ingest is idempotent per source version. */
+  async replayExecution(executionArnOrName: string): Promise<{ executionArn: string; startDate: Date }> {
+    const past = await this.describeExecution(executionArnOrName);
+    return this.startExecution({ input: past.input });
+  }
+
+  /** An execution ARN from an ARN or a bare name of this state machine's execution. */
+  executionArn(arnOrName: string): string {
+    if (arnOrName.startsWith('arn:')) return arnOrName;
+    const m = /^(arn:[^:]+:states:[^:]+:\d+):stateMachine:(.+)$/.exec(this.stateMachineArn);
+    if (!m) throw new TerminalError(`not a state machine ARN: ${this.stateMachineArn}`);
+    return `${m[1]}:execution:${m[2]}:${arnOrName}`;
+  }
+
+  private async call<T>(executionArn: string, op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      const name = (err as { name?: string }).name;
+      if (name === 'ExecutionDoesNotExist') throw new ExecutionNotFoundError(`no execution ${executionArn}`, { executionArn }, { cause: err });
+      if (name === 'ExecutionNotRedrivable') {
+        throw new ExecutionNotRedrivableError(`cannot redrive ${executionArn}: ${(err as Error).message}`, { executionArn }, { cause: err });
+      }
+      throw err;
+    }
+  }
+}
