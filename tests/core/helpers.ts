@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parquetReadObjects } from 'hyparquet';
+import type { Contract } from '../../src/core/contract/types.js';
+import { parseContract } from '../../src/core/contract/parseContract.js';
+import type { MemorySink } from '../../src/core/sinks/MemorySink.js';
+
+/** Repository root (tests run from it). */
+export const ROOT = process.cwd();
+
+/** Bytes as an async stream cut into pieces of `size` bytes (1 byte stresses every cut). */
+export async function* piecesOf(bytes: Uint8Array | string, size = 65_536): AsyncGenerator<Uint8Array> {
+  const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
+  for (let i = 0; i < data.length; i += size) yield data.subarray(i, Math.min(data.length, i + size));
+}
+
+/** A sample file's bytes. */
+export function sampleBytes(file: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(ROOT, 'sample_data', file)));
+}
+
+/** A shipped contract. */
+export function sampleContract(dataset: string): Contract {
+  const path = join('schemas', `${dataset}.json`);
+  return parseContract(readFileSync(join(ROOT, path), 'utf8'), path);
+}
+
+/** Rows of every Parquet object under `prefix` in a memory sink, in key order. */
+export async function readRows(sink: MemorySink, prefix: string): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  for (const key of sink.keys().filter((k) => k.startsWith(prefix))) {
+    const body = sink.objects.get(key)!.body;
+    const file = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+    rows.push(...(await parquetReadObjects({ file })));
+  }
+  return rows;
+}
+
+/** A small contract for focused tests. */
+export function tinyContract(extra: Partial<Contract> = {}): Contract {
+  return parseContract(
+    {
+      dataset: 'tiny',
+      files: ['tiny*.csv'],
+      columns: [
+        { name: 'id', type: 'int', nullable: false },
+        { name: 'note', type: 'string' },
+        { name: 'at', type: 'timestamp', nullable: false },
+      ],
+      primaryKey: ['id'],
+      partitionBy: 'at',
+      ...extra,
+    },
+    'tiny.json',
+  );
+}
