@@ -20,12 +20,24 @@ const JSONPATH_ONLY_FIELDS = [
 export function validateDefinition(definition: AslDefinition, options: { skipSchema?: boolean } = {}): void {
   const problems: string[] = [];
   if (!options.skipSchema) {
-    // asl-validator writes QueryLanguage into the states it reads: give it a copy.
-    const result = aslValidator(structuredClone(definition), { checkPaths: false, checkArn: false });
-    if (!result.isValid) problems.push(`asl-validator: ${result.errorsText('; ')}`);
+    const schemaProblem = schemaCheck(definition);
+    if (schemaProblem) problems.push(schemaProblem);
   }
   walk(definition, definition.QueryLanguage ?? 'JSONPath', '', new Set(), problems);
   if (problems.length > 0) throw new DefinitionError(problems);
+}
+
+// asl-validator compiles its JSON schemas on every call (~0.4 s): remember verdicts per definition.
+const verdicts = new Map<string, string | undefined>();
+
+function schemaCheck(definition: AslDefinition): string | undefined {
+  const key = JSON.stringify(definition);
+  if (!verdicts.has(key)) {
+    // asl-validator writes QueryLanguage into the states it reads: give it a copy.
+    const result = aslValidator(structuredClone(definition), { checkPaths: false, checkArn: false });
+    verdicts.set(key, result.isValid ? undefined : `asl-validator: ${result.errorsText('; ')}`);
+  }
+  return verdicts.get(key);
 }
 
 function walk(block: AslStates, machineLanguage: string, prefix: string, outerNames: Set<string>, problems: string[]): void {
