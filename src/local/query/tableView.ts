@@ -1,0 +1,61 @@
+/** The SQL of the view that shows a catalog table over its registered partitions only. */
+import type { GlueColumn, PartitionInput, TableInput } from '../../core/catalog/glueTypes.js';
+import { duckTypeOf, quoteIdent, quoteLiteral } from './glueToDuckType.js';
+import type { LocationResolver, ResolvedObject } from './localFileResolver.js';
+
+/** Parquet data files of the registered partitions of `table`, sorted, without duplicates. */
+export async function registeredFiles(
+  table: TableInput,
+  partitions: PartitionInput[],
+  resolve: LocationResolver,
+): Promise<string[]> {
+  const tableLocation = table.StorageDescriptor?.Location;
+  const underTable = tableLocation ? await resolve(tableLocation) : [];
+  const files = new Set<string>();
+  for (const partition of partitions) {
+    const location = partition.StorageDescriptor?.Location;
+    if (!location) continue;
+    const prefix = location.endsWith('/') ? location : `${location}/`;
+    const candidates: ResolvedObject[] =
+      tableLocation && prefix.startsWith(tableLocation) ? underTable : await resolve(prefix);
+    for (const object of candidates) {
+      if (object.uri.startsWith(prefix) && isDataFile(object.uri)) files.add(object.file);
+    }
+  }
+  return [...files].sort();
+}
+
+/** Hive/Spark conventions: names starting with `_` or `.` (markers, manifests) are not data. */
+function isDataFile(uri: string): boolean {
+  const name = uri.slice(uri.lastIndexOf('/') + 1);
+  return !name.startsWith('_') && !name.startsWith('.');
+}
+
+/** `read_parquet(...)` over `files`, partition keys typed as the catalog says. */
+export function readParquetSql(files: string[], partitionKeys: GlueColumn[]): string {
+  const hiveTypes = partitionKeys
+    .map((k) => `${quoteLiteral(k.Name)}: ${duckTypeOf(k.Type) ?? 'VARCHAR'}`)
+    .join(', ');
+  const options = ['union_by_name = true'];
+  if (partitionKeys.length) options.push('hive_partitioning = true', `hive_types = {${hiveTypes}}`);
+  else options.push('hive_partitioning = false');
+  return `read_parquet([${files.map(quoteLiteral).join(', ')}], ${options.join(', ')})`;
+}
+
+/**
+ * The view body: the catalog's columns in order, cast to the catalog's types (NULL where no file
+ * has the column yet), then the partition keys. `fileColumns` are the lower-cased names the files
+ * provide; an empty `files` list gives an empty result with the same columns.
+ */
+export function viewSelectSql(table: TableInput, files: string[], fileColumns: Set<string>): string {
+  const keys = table.PartitionKeys ?? [];
+  const columns = [...(table.StorageDescriptor?.Columns ?? []), ...keys];
+  const select = columns.map((c) => {
+    const type = duckTypeOf(c.Type);
+    const present = files.length > 0 && fileColumns.has(c.Name.toLowerCase());
+    if (!present) return `CAST(NULL AS ${type ?? 'VARCHAR'}) AS ${quoteIdent(c.Name)}`;
+    return type ? `CAST(${quoteIdent(c.Name)} AS ${type}) AS ${quoteIdent(c.Name)}` : quoteIdent(c.Name);
+  });
+  if (files.length === 0) return `SELECT ${select.join(', ')} WHERE false`;
+  return `SELECT ${select.join(', ')} FROM ${readParquetSql(files, keys)}`;
+}
