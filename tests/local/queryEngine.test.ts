@@ -189,6 +189,11 @@ describe('QueryEngine (the local Athena)', () => {
         7 / 2 AS div,
         regexp_like('abc', '^a') AS rl`);
     expect(r.rows[0]).toEqual(['2021-03-04 05:06:07', 'March 4, 2021', '2021-03-04T05:06:00', '2021-03-04T03:06:07Z', '2021-04-01T00:00:00', 7, 3, true]);
+    const more = await engine.query(`SELECT to_unixtime(TIMESTAMP '1970-01-02 00:00:00') AS u, from_unixtime(86400) AS f,
+        to_iso8601(TIMESTAMP '2021-03-04 05:06:07.5') AS iso, day_of_year(DATE '2021-02-01') AS doy,
+        approx_distinct(x) AS n, date_diff('day', DATE '2021-01-01', DATE '2021-03-01') AS dd
+      FROM (VALUES (1), (2), (2)) t(x)`);
+    expect(more.rows[0]).toEqual([86400, '1970-01-02T00:00:00', '2021-03-04T05:06:07.500', 32, 2, 59]);
   });
 
   it('refuses bad SQL with a QueryError', async () => {

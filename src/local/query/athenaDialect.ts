@@ -45,7 +45,7 @@ export const ATHENA_MACROS: readonly string[] = [
   `CREATE OR REPLACE MACRO from_iso8601_date(s) AS CAST(s AS DATE)`,
   `CREATE OR REPLACE MACRO to_iso8601(ts) AS strftime(CAST(ts AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%g')`,
   `CREATE OR REPLACE MACRO to_unixtime(ts) AS epoch(ts)`,
-  `CREATE OR REPLACE MACRO from_unixtime(n) AS make_timestamp(CAST(n * 1000000 AS BIGINT))`,
+  `CREATE OR REPLACE MACRO from_unixtime(n) AS make_timestamp(CAST(CAST(n AS DOUBLE) * 1000000 AS BIGINT))`,
   `CREATE OR REPLACE MACRO day_of_week(ts) AS isodow(ts)`,
   `CREATE OR REPLACE MACRO dow(ts) AS isodow(ts)`,
   `CREATE OR REPLACE MACRO day_of_month(ts) AS dayofmonth(ts)`,

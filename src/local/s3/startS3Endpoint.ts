@@ -19,7 +19,7 @@ import type {
   ObjectCreatedReason,
 } from './objectCreated.js';
 import { patchStore } from './patchStore.js';
-import { S3rver, S3rverAccount, type S3rverEventRecord } from './s3rverInternals.js';
+import { S3rver, S3rverAccount, type S3rverEventRecord, type S3rverStore } from './s3rverInternals.js';
 
 /** Default port of the twin's S3 endpoint. */
 export const DEFAULT_S3_PORT = 4566;
@@ -120,7 +120,9 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
     };
     res.setHeader('x-amz-request-id', context.requestId);
-    void requests.run(context, () => handle(prepareRequest(req), res));
+    void resolveSuffixRange(app.store, req).then(() =>
+      requests.run(context, () => handle(prepareRequest(req), res)),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -145,6 +147,26 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
       });
     },
   };
+}
+
+/**
+ * s3rver reads `Range: bytes=-N` (the last N bytes) as `bytes=0-N`; turn it into the absolute
+ * range S3 means before s3rver sees it.
+ */
+async function resolveSuffixRange(store: S3rverStore, req: IncomingMessage): Promise<void> {
+  const suffix = /^bytes=-(\d+)$/.exec(String(req.headers.range ?? '').trim());
+  if (!suffix || (req.method !== 'GET' && req.method !== 'HEAD')) return;
+  const pathname = new URL(req.url ?? '/', 'http://local').pathname;
+  const slash = pathname.indexOf('/', 1);
+  if (slash < 0) return;
+  try {
+    const bucket = decodeURIComponent(pathname.slice(1, slash));
+    const key = decodeURIComponent(pathname.slice(slash + 1));
+    const size = Number((await store.getMetadata(bucket, key))['content-length']);
+    req.headers.range = `bytes=${Math.max(0, size - Number(suffix[1]))}-`;
+  } catch {
+    // Missing object or odd path: s3rver answers as it would have.
+  }
 }
 
 /** Which create operation a request is, judged from its method, path and headers. */
