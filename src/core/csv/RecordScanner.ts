@@ -6,7 +6,6 @@
  */
 export class RecordScanner {
   private inQuotes = false;
-  private atFieldStart = true;
   private readonly q: number;
   private readonly d: number;
 
@@ -16,48 +15,58 @@ export class RecordScanner {
   }
 
   /**
-   * Scan `text` from `from`; returns `{ boundary, next }`: the index just after the last record
+   * Scan `text` (which starts on a record boundary and grows between calls) from `from`; returns `{ boundary, next }`: the index just after the last record
    * boundary found (or -1) and where the next scan must resume (before a quote that needs one
    * more character of look-ahead).
    */
   scanString(text: string, from: number): { boundary: number; next: number } {
     const n = text.length;
     const { q, d } = this;
+    const quote = String.fromCharCode(q);
     let boundary = -1;
-    // Fast path: no quote ahead, so only line feeds matter.
-    if (!this.inQuotes && text.indexOf(String.fromCharCode(q), from) < 0) {
-      const lf = text.lastIndexOf('\n');
-      if (lf >= from) boundary = lf + 1;
-      if (n > from) {
-        const last = text.charCodeAt(n - 1);
-        this.atFieldStart = last === 10 || last === d;
-      }
-      return { boundary, next: n };
-    }
     let inQuotes = this.inQuotes;
-    let atFieldStart = this.atFieldStart;
+    let regionStart = from; // start of the current stretch outside quotes
     let i = from;
-    for (; i < n; i++) {
-      const c = text.charCodeAt(i);
+    // Jump from quote to quote: only they change state; line feeds between them are boundaries.
+    while (i < n) {
       if (inQuotes) {
-        if (c !== q) continue;
-        if (i + 1 >= n) break; // need the next character to decide
-        const nx = text.charCodeAt(i + 1);
-        if (nx === q) i++;
-        else if (nx === d || nx === 10 || nx === 13) inQuotes = false;
+        const at = text.indexOf(quote, i);
+        if (at < 0) {
+          i = n;
+          break;
+        }
+        if (at + 1 >= n) {
+          i = at; // need the next character to decide
+          break;
+        }
+        const nx = text.charCodeAt(at + 1);
+        if (nx === q) i = at + 2;
+        else if (nx === d || nx === 10 || nx === 13) {
+          inQuotes = false;
+          regionStart = at + 1;
+          i = at + 1;
+        } else i = at + 1; // a stray quote inside a quoted field stays literal
         continue;
       }
-      if (c === 10) {
-        boundary = i + 1;
-        atFieldStart = true;
-      } else if (c === d) atFieldStart = true;
-      else if (c === q && atFieldStart) {
+      const at = text.indexOf(quote, i);
+      if (at < 0) {
+        i = n;
+        break;
+      }
+      // Text handed in starts on a record boundary, so index 0 is a field start.
+      const prev = at === 0 ? 10 : text.charCodeAt(at - 1);
+      if (prev === d || prev === 10) {
+        const lf = text.lastIndexOf('\n', at - 1);
+        if (lf >= regionStart) boundary = lf + 1;
         inQuotes = true;
-        atFieldStart = false;
-      } else atFieldStart = false;
+      }
+      i = at + 1;
+    }
+    if (!inQuotes) {
+      const lf = text.lastIndexOf('\n', n - 1);
+      if (lf >= regionStart) boundary = lf + 1;
     }
     this.inQuotes = inQuotes;
-    this.atFieldStart = atFieldStart;
     return { boundary, next: i };
   }
 }
