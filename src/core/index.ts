@@ -7,3 +7,5 @@ export * from './partition/index.js';
 export * from './transform/index.js';
 export * from './sinks/index.js';
 export * from './errors.js';
+export { encodeParquet } from './parquet/index.js';
+export type { ParquetField } from './parquet/index.js';
