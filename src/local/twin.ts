@@ -4,27 +4,27 @@
  * the ingest bucket start executions exactly as EventBridge starts them in AWS.
  */
 import { mkdir } from 'node:fs/promises';
-import { handler as copyToRaw } from '../../functions/copy-to-raw.js';
-import { handler as validate } from '../../functions/validate.js';
-import { handler as transform } from '../../functions/transform.js';
-import { handler as commit } from '../../functions/commit.js';
-import { handler as quarantine } from '../../functions/quarantine.js';
 import { loadIngestTemplate, renderDefinition } from '../../workflows/render.js';
 import { createS3Client, S3ObjectStore } from '../aws/s3.js';
 import { LocalCatalog } from './catalog/index.js';
 import { subscribeObjectCreated } from './events/index.js';
 import { startS3Endpoint, type S3Endpoint } from './s3/index.js';
-import { FileExecutionStore, WorkflowRunner } from './workflow/index.js';
+import { FileExecutionStore, WorkflowRunner, type AslDefinition } from './workflow/index.js';
 import { twinPaths, type TwinConfig } from './twinConfig.js';
 
-/** The local function names the twin registers, keyed by the ASL placeholder they fill. */
-export const TWIN_FUNCTIONS = {
-  CopyToRawFunctionArn: { name: 'lake-copy-to-raw', handler: copyToRaw },
-  ValidateFunctionArn: { name: 'lake-validate', handler: validate },
-  TransformFunctionArn: { name: 'lake-transform', handler: transform },
-  CommitFunctionArn: { name: 'lake-commit', handler: commit },
-  QuarantineFunctionArn: { name: 'lake-quarantine', handler: quarantine },
-} as const;
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+/**
+ * The handlers of `functions/`, keyed by the ASL placeholder they fill. Imported on demand, after
+ * the environment is set: Powertools reads its settings when the handler module loads.
+ */
+export const TWIN_FUNCTIONS: Record<string, { name: string; load: () => Promise<{ handler: unknown }> }> = {
+  CopyToRawFunctionArn: { name: 'lake-copy-to-raw', load: () => import('../../functions/copy-to-raw.js') },
+  ValidateFunctionArn: { name: 'lake-validate', load: () => import('../../functions/validate.js') },
+  TransformFunctionArn: { name: 'lake-transform', load: () => import('../../functions/transform.js') },
+  CommitFunctionArn: { name: 'lake-commit', load: () => import('../../functions/commit.js') },
+  QuarantineFunctionArn: { name: 'lake-quarantine', load: () => import('../../functions/quarantine.js') },
+};
 
 const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
@@ -80,14 +80,13 @@ export async function startTwin(config: TwinConfig, options: StartTwinOptions = 
   const store = new S3ObjectStore(createS3Client({ endpoint: s3.endpoint }));
   const catalog = new LocalCatalog(paths.catalog);
   const values: Record<string, string> = {};
-  const lambdas: Record<string, (event: unknown, context: unknown) => Promise<unknown>> = {};
+  const lambdas: Record<string, Handler> = {};
   for (const [placeholder, fn] of Object.entries(TWIN_FUNCTIONS)) {
     values[placeholder] = functionArn(fn.name);
-    lambdas[functionArn(fn.name)] = fn.handler as (event: unknown, context: unknown) => Promise<unknown>;
-    lambdas[fn.name] = lambdas[functionArn(fn.name)]!;
+    lambdas[functionArn(fn.name)] = (await fn.load()).handler as Handler;
   }
   const runner = new WorkflowRunner({
-    definition: renderDefinition(loadIngestTemplate(), values),
+    definition: renderDefinition(loadIngestTemplate(), values) as unknown as AslDefinition,
     name: 'lake-ingest',
     lambdas,
     store: new FileExecutionStore(paths.executions),

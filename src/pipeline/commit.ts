@@ -8,6 +8,9 @@ import type { PipelineDeps } from './deps.js';
 import { chunkSummaryKey, keyIdOf, manifestKey, stagingPrefix } from './keys.js';
 import { compareSequencers, readJson, writeJson, type Manifest } from './manifest.js';
 import type { CommitRequest, RunSummary } from './types.js';
+import { mapLimit } from './mapLimit.js';
+
+const COPY_CONCURRENCY = 16;
 
 /** A chunk's staged summary is missing: Transform did not finish for it. */
 export class ChunkMissingError extends TerminalError {
@@ -26,12 +29,11 @@ export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<Ru
   const curated = deps.buckets.curated;
   const staging = stagingPrefix(source.sourceId);
 
-  const chunks: ChunkSummary[] = [];
-  for (const { chunk } of [...req.chunks].sort((a, b) => a.chunk - b.chunk)) {
-    const summary = await readJson<ChunkSummary>(deps.store, curated, chunkSummaryKey(source.sourceId, chunk));
-    if (!summary) throw new ChunkMissingError(`chunk ${chunk} of ${source.sourceKey} has no staged summary`, { dataset: source.dataset, key: source.sourceKey });
-    chunks.push(summary);
-  }
+  const indices = req.chunks.map((c) => c.chunk).sort((a, b) => a - b);
+  const found = await mapLimit(indices, COPY_CONCURRENCY, (chunk) => readJson<ChunkSummary>(deps.store, curated, chunkSummaryKey(source.sourceId, chunk)));
+  const missing = indices.filter((_, i) => !found[i]);
+  if (missing.length) throw new ChunkMissingError(`chunk(s) ${missing.join(', ')} of ${source.sourceKey} have no staged summary`, { dataset: source.dataset, key: source.sourceKey });
+  const chunks = found as ChunkSummary[];
   const run = summarizeRun(contract, chunks);
   const mKey = manifestKey(source.dataset, keyIdOf(source.sourceBucket, source.sourceKey));
   const previous = await readJson<Manifest>(deps.store, curated, mKey);
@@ -63,9 +65,8 @@ export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<Ru
   await deps.catalog.ensureTable(deps.database, rejectedTable);
 
   const files = chunks.flatMap((c) => c.files).sort();
-  for (const file of files) {
-    await deps.store.copy({ bucket: curated, key: staging + file }, { bucket: curated, key: file });
-  }
+  // Server-side copies are independent; a handful in flight keeps many-partition files quick.
+  await mapLimit(files, COPY_CONCURRENCY, (file) => deps.store.copy({ bucket: curated, key: staging + file }, { bucket: curated, key: file }));
   const stale = (previous?.files ?? []).filter((f) => !files.includes(f));
   if (stale.length) await deps.store.delete(curated, stale);
 

@@ -33,7 +33,7 @@ export function lambdaHandler<I, O>(step: string, run: (input: I, deps: Pipeline
       logger.error('step failed', err as Error);
       throw err;
     } finally {
-      metrics.publishStoredMetrics();
+      if (step === 'commit') metrics.publishStoredMetrics();
     }
   };
 }

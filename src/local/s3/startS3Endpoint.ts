@@ -19,6 +19,7 @@ import type {
   ObjectCreatedReason,
 } from './objectCreated.js';
 import { patchStore } from './patchStore.js';
+import { enableDesContinuationTokens } from './desContinuationTokens.js';
 import { S3rver, S3rverAccount, type S3rverEventRecord, type S3rverStore } from './s3rverInternals.js';
 
 /** Default port of the twin's S3 endpoint. */
@@ -75,6 +76,7 @@ let anyAccessKeyInstalled = false;
  *   credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
  */
 export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3Endpoint> {
+  enableDesContinuationTokens();
   const dataDir = path.resolve(options.dir);
   await mkdir(dataDir, { recursive: true });
   if (options.acceptAnyAccessKey !== false) installAnyAccessKey();

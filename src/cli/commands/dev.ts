@@ -1,0 +1,98 @@
+/** `lake dev`: the local twin in the foreground, with the sample data on a first start. */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { startControlServer } from '../../local/control.js';
+import { startTwin } from '../../local/twin.js';
+import type { TwinConfig } from '../../local/twinConfig.js';
+import { EXAMPLE_QUERY } from '../exampleQuery.js';
+import { summaryTable, waitForAll, sourceKeyOfInput } from '../executionView.js';
+import { progressPrinter } from '../progress.js';
+import { removeTwinRecord, writeTwinRecord, findRunningTwin } from '../twinHandle.js';
+import { CliError, EXIT } from '../errors.js';
+import { runQuery } from './query.js';
+import { formatTable } from '../format.js';
+
+/** Options of `lake dev`. */
+export interface DevOptions {
+  samples?: boolean;
+  samplesDir?: string;
+  once?: boolean;
+  verbose?: boolean;
+}
+
+/** Start the twin; load the samples when asked (or on a first start); serve until Ctrl-C. */
+export async function dev(config: TwinConfig, options: DevOptions, print: (line: string) => void): Promise<number> {
+  if (await findRunningTwin(config)) {
+    throw new CliError(`a lake dev already runs for ${config.dir}`, EXIT.unavailable, 'use it, or stop it with Ctrl-C first');
+  }
+  const twin = await startTwin(config, { listen: true, verboseLogs: options.verbose ?? false });
+  const control = await startControlServer(twin.runner);
+  await writeTwinRecord(config, { pid: process.pid, s3Endpoint: twin.s3.endpoint, controlUrl: control.url, startedAt: new Date().toISOString() });
+  const stop = async () => {
+    await control.close();
+    await twin.close();
+    await removeTwinRecord(config);
+  };
+  const unsubscribe = twin.runner.subscribe(progressPrinter(print));
+
+  print(`lake twin up: state in ${config.dir}`);
+  print(`  S3 endpoint   ${twin.s3.endpoint}  (buckets: ${Object.values(config.buckets).join(', ')})`);
+  print(`  upload        aws --endpoint-url ${twin.s3.endpoint} s3 cp FILE s3://${config.buckets.ingest}/`);
+  print(`  query         npm run lake -- query 'SELECT * FROM users LIMIT 5'`);
+  if (twin.orphans.length) {
+    print(`  ${twin.orphans.length} execution(s) were running when the twin last stopped; now ABORTED: redrive with lake redrive ID`);
+  }
+
+  const { executions } = await twin.runner.listExecutions({});
+  const loadSamples = options.samples ?? executions.length === 0;
+  let failed = 0;
+  if (loadSamples) {
+    const dir = resolve(options.samplesDir ?? 'sample_data');
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.csv')).sort();
+    print(`\nUploading ${files.length} sample files from ${dir} to s3://${config.buckets.ingest}/ …`);
+    const started = Date.now();
+    for (const file of files) {
+      await twin.store.put(config.buckets.ingest, file, await readFile(join(dir, file)), 'text/csv');
+    }
+    // Executions start from the endpoint's events; wait until one exists per file, then for all.
+    let arns: string[] = [];
+    while (arns.length < files.length) {
+      const { executions: now } = await twin.runner.listExecutions({});
+      const mine = [];
+      for (const e of now) {
+        if (new Date(e.startDate).getTime() < started - 1000) continue;
+        const d = await twin.runner.describeExecution(e.executionArn);
+        if (files.includes(sourceKeyOfInput(d.input))) mine.push(e.executionArn);
+      }
+      arns = mine;
+      if (arns.length < files.length) await new Promise((r) => setTimeout(r, 100));
+    }
+    const done = await waitForAll(twin.runner, arns);
+    failed = done.filter((d) => d.status !== 'SUCCEEDED').length;
+    print('\nRun summaries:');
+    print(summaryTable(done));
+    print(`\nExample query (Athena SQL, answered by DuckDB over the registered partitions):\n${EXAMPLE_QUERY}\n`);
+    const result = await runQuery(config, EXAMPLE_QUERY);
+    print(formatTable(result.columns.map((c) => c.name), result.rows));
+  }
+
+  if (options.once) {
+    unsubscribe();
+    await stop();
+    return failed ? EXIT.failed : EXIT.ok;
+  }
+  print('\nWaiting for uploads. Ctrl-C stops the twin (state stays in ' + config.dir + ').');
+  await new Promise<void>((resolveStop) => {
+    const onSignal = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolveStop();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  print('\nStopping the twin…');
+  unsubscribe();
+  await stop();
+  return EXIT.ok;
+}

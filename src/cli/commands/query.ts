@@ -1,0 +1,58 @@
+/** `lake query "SQL"` and `lake tables`: Athena SQL answered by DuckDB over the twin's catalog. */
+import { LocalCatalog } from '../../local/catalog/index.js';
+import { QueryEngine, s3rverFileResolver, type QueryResult } from '../../local/query/index.js';
+import { twinPaths, type TwinConfig } from '../../local/twinConfig.js';
+import { CliError, EXIT } from '../errors.js';
+import { formatCsv, formatJson, formatTable } from '../format.js';
+
+/** Run one query against the twin's registered partitions (no running twin needed). */
+export async function runQuery(config: TwinConfig, sql: string): Promise<QueryResult> {
+  const paths = twinPaths(config);
+  const engine = await QueryEngine.create({
+    catalog: new LocalCatalog(paths.catalog),
+    resolve: s3rverFileResolver(paths.s3),
+    databases: [config.database],
+  });
+  try {
+    return await engine.query(sql);
+  } catch (err) {
+    const e = err as Error;
+    if (e.name === 'QueryError') throw new CliError(e.message, EXIT.failed, 'tables: lake tables; the SQL is Athena\'s dialect');
+    throw err;
+  } finally {
+    engine.close();
+  }
+}
+
+/** Print a result as a table, JSON or CSV. */
+export function printResult(result: QueryResult, format: 'table' | 'json' | 'csv', print: (line: string) => void): void {
+  const names = result.columns.map((c) => c.name);
+  if (format === 'json') print(formatJson(names, result.rows));
+  else if (format === 'csv') print(formatCsv(names, result.rows));
+  else print(`${formatTable(names, result.rows)}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`);
+}
+
+/** `lake query`. */
+export async function query(config: TwinConfig, sql: string, format: 'table' | 'json' | 'csv', print: (line: string) => void): Promise<number> {
+  printResult(await runQuery(config, sql), format, print);
+  return EXIT.ok;
+}
+
+/** `lake tables`: every catalog table with its partitions and row count. */
+export async function tables(config: TwinConfig, print: (line: string) => void): Promise<number> {
+  const catalog = new LocalCatalog(twinPaths(config).catalog);
+  const list = await catalog.listTables(config.database);
+  if (list.length === 0) {
+    print('No tables yet: they appear when the first file of a dataset commits. Run: npm start');
+    return EXIT.ok;
+  }
+  const rows: unknown[][] = [];
+  for (const t of list.sort((a, b) => a.Name.localeCompare(b.Name))) {
+    const partitions = await catalog.listPartitions(config.database, t.Name);
+    const count = await runQuery(config, `SELECT count(*) AS n FROM "${config.database}"."${t.Name}"`);
+    const dates = partitions.map((p) => p.Values[0]!).sort();
+    rows.push([t.Name, partitions.length, Number(count.rows[0]?.[0] ?? 0), dates.length ? `${dates[0]} .. ${dates[dates.length - 1]}` : '']);
+  }
+  print(formatTable(['table', 'partitions', 'rows', 'dates'], rows));
+  return EXIT.ok;
+}

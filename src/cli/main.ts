@@ -1,0 +1,104 @@
+/** The `lake` command: the local twin and its tools. `lake --help` lists the commands. */
+import { Command, CommanderError, Option } from 'commander';
+import { twinConfig, DEFAULT_TWIN_PORT } from '../local/twinConfig.js';
+import { CliError, EXIT } from './errors.js';
+import { dev } from './commands/dev.js';
+import { ingest } from './commands/ingest.js';
+import { listExecutions, redriveExecution, showExecution } from './commands/executions.js';
+import { query, tables } from './commands/query.js';
+import { reprocess } from './commands/reprocess.js';
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+function program(setExit: (code: number) => void): Command {
+  const root = new Command('lake')
+    .description('An event-driven data lake: S3 → EventBridge → Step Functions → Parquet + Glue → Athena, and its local twin.')
+    .option('--dir <path>', 'state folder of the local twin', process.env.LAKE_DIR ?? '.lake')
+    .option('--port <n>', `S3 endpoint port of the local twin (default ${DEFAULT_TWIN_PORT}, or LAKE_PORT)`, (v) => Number(v))
+    .option('--schemas <path>', 'folder of dataset contracts', 'schemas')
+    .showHelpAfterError('(run lake --help for usage)')
+    .exitOverride();
+  const config = () => {
+    const o = root.opts<{ dir: string; port?: number; schemas: string }>();
+    return twinConfig({ dir: o.dir, schemasDir: o.schemas, ...(o.port ? { port: o.port } : {}) });
+  };
+  const run = (fn: () => Promise<number>) => async () => setExit(await fn());
+
+  root
+    .command('dev')
+    .description('start the local twin: S3 endpoint, workflow runner, catalog and DuckDB; load the samples on a first start')
+    .option('--samples', 'upload sample_data/ even when executions exist')
+    .option('--no-samples', 'do not upload sample_data/')
+    .option('--samples-dir <path>', 'folder of sample files', 'sample_data')
+    .option('--once', 'stop after loading the samples (exit code 1 if any execution failed)')
+    .option('--verbose', 'print the handlers\' structured logs')
+    .addHelpText('after', '\nExample:\n  lake dev                 # then, in another terminal:\n  aws --endpoint-url http://127.0.0.1:4568 s3 cp users.csv s3://lake-ingest/')
+    .action(async (o: { samples?: boolean; samplesDir: string; once?: boolean; verbose?: boolean }) =>
+      setExit(await dev(config(), { ...(o.samples !== undefined ? { samples: o.samples } : {}), samplesDir: o.samplesDir, once: o.once ?? false, verbose: o.verbose ?? false }, print)),
+    );
+
+  root
+    .command('ingest')
+    .description('upload files to the ingest bucket, wait for their executions and print the run summaries')
+    .argument('<files...>', 'CSV files; the file name picks the dataset (see schemas/)')
+    .option('--prefix <prefix>', 'key prefix in the ingest bucket', '')
+    .option('--no-wait', 'upload only')
+    .action(async (files: string[], o: { prefix: string; wait: boolean }) => setExit(await ingest(config(), files, o, print)));
+
+  root
+    .command('query')
+    .description('run Athena SQL against the registered partitions (DuckDB)')
+    .argument('<sql>', 'e.g. "SELECT count(*) FROM users"')
+    .addOption(new Option('--json', 'print rows as JSON').conflicts('csv'))
+    .option('--csv', 'print rows as CSV')
+    .action(async (sql: string, o: { json?: boolean; csv?: boolean }) => setExit(await query(config(), sql, o.json ? 'json' : o.csv ? 'csv' : 'table', print)));
+
+  root.command('tables').description('list tables with partitions and row counts').action(run(() => tables(config(), print)));
+
+  root
+    .command('executions')
+    .description('recent executions, newest first')
+    .option('--status <status>', 'RUNNING, SUCCEEDED, FAILED, ABORTED, TIMED_OUT')
+    .option('--limit <n>', 'how many', (v) => Number(v), 20)
+    .action(async (o: { status?: string; limit: number }) => setExit(await listExecutions(config(), o, print)));
+
+  root
+    .command('show')
+    .description('the state-by-state timeline of an execution: inputs, outputs, errors, retries')
+    .argument('<id>', 'execution name, a unique prefix of it, or its ARN')
+    .action(async (id: string) => setExit(await showExecution(config(), id, print)));
+
+  root
+    .command('redrive')
+    .description('resume a failed or aborted execution at the state that failed')
+    .argument('<id>', 'execution name, a unique prefix of it, or its ARN')
+    .action(async (id: string) => setExit(await redriveExecution(config(), id, print)));
+
+  root
+    .command('reprocess')
+    .description('run stored raw files through the current contract again (replacing their earlier rows)')
+    .argument('<target>', 'a dataset name, or one raw key (dataset/ingest_date=…/source-id/file)')
+    .action(async (target: string) => setExit(await reprocess(config(), target, print)));
+
+  return root;
+}
+
+/** Run the CLI; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  try {
+    await program((c) => (code = c)).parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`lake: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
+      return err.exitCode;
+    }
+    const e = err as Error;
+    process.stderr.write(`lake: ${e.name}: ${e.message}\n`);
+    return EXIT.failed;
+  }
+}
