@@ -5,10 +5,11 @@
  * answered by `des-ede3-cbc`. Other algorithms are untouched.
  */
 import { createRequire } from 'node:module';
+import type * as NodeCrypto from 'node:crypto';
 import type { BinaryLike, CipherKey } from 'node:crypto';
 
 const require = createRequire(import.meta.url);
-const crypto = require('node:crypto') as typeof import('node:crypto');
+const crypto = require('node:crypto') as typeof NodeCrypto;
 
 let applied = false;
 
