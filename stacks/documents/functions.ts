@@ -41,6 +41,5 @@ export function handlerEnvironment(names: { rawBucket: string; curatedBucket: st
     QUARANTINE_BUCKET: names.quarantineBucket,
     CATALOG_DATABASE: names.database,
     CONTRACTS_DIR: 'schemas',
-    NODE_OPTIONS: '--enable-source-maps',
   };
 }
