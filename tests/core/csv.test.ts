@@ -1,3 +1,4 @@
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { EncodingError, HeaderMismatchError, planChunks, readCsv } from '../../src/core/csv/index.js';
 import type { ReadCsvOptions } from '../../src/core/csv/index.js';
@@ -94,5 +95,33 @@ describe('planChunks', () => {
   it('counts a last record without a line feed, and not blank lines or a BOM', async () => {
     const plan = await planChunks(piecesOf('\uFEFFa,b\n\r\n""\nc,d'), { targetBytes: 100, header: false });
     expect(plan.rows).toBe(2);
+  });
+
+  it.each(Array.from({ length: 40 }, (_, i) => i + 1))('agrees with readCsv on random quoted files (seed %i)', async (seed) => {
+    let a = seed * 7919;
+    const rnd = (k: number) => {
+      a = (a * 1103515245 + 12345) % 2147483648;
+      return Math.floor(a / 65536) % k;
+    };
+    const bits = ['x', 'yy', ',', '"', '""', '\n', '\r\n', ' ', 'é'];
+    const field = () => (rnd(3) === 0 ? `"${Array.from({ length: rnd(4) }, () => bits[rnd(bits.length)]).join('').replace(/"/g, '""')}"` : 'v'.repeat(rnd(3)));
+    const lines: string[] = [];
+    for (let r = 0; r < 60; r++) lines.push(rnd(10) === 0 ? '' : Array.from({ length: 1 + rnd(3) }, field).join(','));
+    const newline = rnd(2) ? '\n' : '\r\n';
+    const text = lines.join(newline);
+    const bytes = new TextEncoder().encode(text);
+    const whole = await rows(piecesOf(bytes, 3), { blockChars: 16 });
+    // Oracle: papaparse over the whole text at once, blank records dropped, numbered in order.
+    const oracle = Papa.parse<string[]>(text, { delimiter: ',', quoteChar: '"', newline }).data.filter((r) => !(r.length === 1 && r[0] === ''));
+    expect(whole).toEqual(oracle.map((fields, i) => ({ n: i + 1, fields })));
+    for (const target of [1, 17, 100]) {
+      const plan = await planChunks(piecesOf(bytes, 1 + rnd(9)), { targetBytes: target, header: false });
+      expect(plan.rows).toBe(whole.length);
+      const parts: { n: number; fields: string[] }[] = [];
+      for (const c of plan.chunks) {
+        parts.push(...(await rows(piecesOf(bytes.subarray(c.start, c.end), 5), { firstRowNumber: c.firstRowNumber, blockChars: 8 })));
+      }
+      expect(parts).toEqual(whole);
+    }
   });
 });

@@ -78,43 +78,65 @@ export async function planChunks(body: AsyncIterable<Uint8Array>, options: PlanC
     if (quoteAtEnd && n > 0) {
       quoteAtEnd = false;
       const nx = piece[0]!;
-      if (nx === q) i = Math.max(i, 1);
-      else if (nx === d || nx === 10 || nx === 13) inQuotes = false;
+      if (nx === q) {
+        i = Math.max(i, 1);
+        recordOther = true;
+      } else if (nx === d || nx === 10 || nx === 13) inQuotes = false;
     }
-    for (; i < n; i++) {
-      const c = piece[i]!;
+    // Jump with indexOf between the bytes that matter (quotes and line feeds).
+    let nextQuote = n > i ? piece.indexOf(q, i) : -1;
+    while (i < n) {
+      if (nextQuote >= 0 && nextQuote < i) nextQuote = piece.indexOf(q, i);
       if (inQuotes) {
-        if (c !== q) {
+        if (nextQuote < 0) {
           recordOther = true;
-          continue;
+          break;
         }
+        if (nextQuote > i) recordOther = true;
+        const at = nextQuote;
         if (recordQuotes === 1 && !recordOther) recordQuotes = 2;
-        if (i + 1 >= n) {
+        if (at + 1 >= n) {
           quoteAtEnd = true;
           break;
         }
-        const nx = piece[i + 1]!;
+        const nx = piece[at + 1]!;
         if (nx === q) {
-          i++;
+          i = at + 2;
           recordOther = true;
-        } else if (nx === d || nx === 10 || nx === 13) inQuotes = false;
-        else recordOther = true;
+        } else if (nx === d || nx === 10 || nx === 13) {
+          inQuotes = false;
+          i = at + 1;
+        } else {
+          recordOther = true;
+          i = at + 1;
+        }
         continue;
       }
-      if (c === 10) {
-        endRecord(offset + i);
+      const lf = piece.indexOf(10, i);
+      if (lf >= 0 && (nextQuote < 0 || lf < nextQuote)) {
+        if (lf > i && (lf - i > 1 || piece[i] !== 13)) recordOther = true;
+        endRecord(offset + lf);
         atFieldStart = true;
+        i = lf + 1;
         continue;
       }
-      if (c === d) atFieldStart = true;
-      else if (c === q && atFieldStart) {
+      if (nextQuote < 0) {
+        if (n - i > 1 || piece[i] !== 13) recordOther = true;
+        atFieldStart = piece[n - 1] === d;
+        break;
+      }
+      const at = nextQuote;
+      if (at > i) {
+        recordOther = true;
+        atFieldStart = piece[at - 1] === d;
+      }
+      if (atFieldStart) {
         inQuotes = true;
-        atFieldStart = false;
         if (!recordOther && recordQuotes === 0) recordQuotes = 1;
         else recordOther = true;
-        continue;
-      } else atFieldStart = false;
-      if (c !== 13) recordOther = true;
+      } else recordOther = true;
+      atFieldStart = false;
+      i = at + 1;
     }
     offset += n;
   }
