@@ -10,7 +10,6 @@ export default $config({
       removal: input?.stage === 'production' ? 'retain' : 'remove',
       protect: input?.stage === 'production',
       home: 'aws',
-      providers: { aws: { version: '7.20.0' } },
     };
   },
   async run() {
