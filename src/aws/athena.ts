@@ -12,13 +12,19 @@ import type { AthenaClient, ColumnInfo, QueryExecution } from '@aws-sdk/client-a
 import { TerminalError, TransientError } from '../core/errors.js';
 
 /** The query failed (bad SQL, missing table, permissions): fix the query or the stage. */
-export class AthenaQueryFailedError extends TerminalError {}
+export class AthenaQueryFailedError extends TerminalError {
+  override name = 'AthenaQueryFailedError';
+}
 
 /** Athena failed in a way it marks retryable (capacity, throttling, internal errors). */
-export class AthenaQueryRetryableError extends TransientError {}
+export class AthenaQueryRetryableError extends TransientError {
+  override name = 'AthenaQueryRetryableError';
+}
 
 /** The query ran past its time limit and was stopped. */
-export class AthenaQueryTimeoutError extends TransientError {}
+export class AthenaQueryTimeoutError extends TransientError {
+  override name = 'AthenaQueryTimeoutError';
+}
 
 /** A value as this adapter types it: string, number, bigint, boolean, Date, or null. */
 export type AthenaValue = string | number | bigint | boolean | Date | null;

@@ -15,13 +15,19 @@ import type { StageOutputs } from './stageNames.js';
 export type { StageOutputs } from './stageNames.js';
 
 /** The stage is not deployed (in this account and region). */
-export class StageNotFoundError extends TerminalError {}
+export class StageNotFoundError extends TerminalError {
+  override name = 'StageNotFoundError';
+}
 
 /** No usable AWS credentials or region: nothing was asked of AWS. */
-export class AwsCredentialsError extends TerminalError {}
+export class AwsCredentialsError extends TerminalError {
+  override name = 'AwsCredentialsError';
+}
 
 /** The stage exists but its recorded outputs are incomplete (deployed by an older version?). */
-export class StageOutputsError extends TerminalError {}
+export class StageOutputsError extends TerminalError {
+  override name = 'StageOutputsError';
+}
 
 /** Where to look. */
 export interface FindStageOptions {

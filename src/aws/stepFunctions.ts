@@ -9,21 +9,28 @@ import {
   RedriveExecutionCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { ExecutionStatus, HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import type { ExecutionRedriveStatus, ExecutionStatus, HistoryEvent, HistoryEventType, SFNClient } from '@aws-sdk/client-sfn';
 import { TerminalError } from '../core/errors.js';
 
 /** No execution with that ARN (or name) exists on the stage's state machine. */
-export class ExecutionNotFoundError extends TerminalError {}
+export class ExecutionNotFoundError extends TerminalError {
+  override name = 'ExecutionNotFoundError';
+}
 
 /** Step Functions refused the redrive (not failed, too old, already redriven the maximum times, …). */
-export class ExecutionNotRedrivableError extends TerminalError {}
+export class ExecutionNotRedrivableError extends TerminalError {
+  override name = 'ExecutionNotRedrivableError';
+}
+
+/** A history event with the fields Step Functions always sets made required (as the twin's runner returns them). */
+export type ExecutionHistoryEvent = HistoryEvent & { id: number; timestamp: Date; type: HistoryEventType };
 
 /** One row of `listExecutions`. */
 export interface ExecutionSummary {
   executionArn: string;
   stateMachineArn: string;
   name: string;
-  status: ExecutionStatus | string;
+  status: ExecutionStatus;
   startDate: Date;
   stopDate?: Date;
   redriveCount: number;
@@ -34,22 +41,27 @@ export interface ExecutionSummary {
 /** DescribeExecution's answer with its optional fields kept optional. */
 export interface ExecutionDetails extends ExecutionSummary {
   input: string;
+  inputDetails: { included: boolean };
   output?: string;
+  outputDetails?: { included: boolean };
   error?: string;
   cause?: string;
-  redriveStatus?: string;
+  redriveStatus: ExecutionRedriveStatus;
   redriveStatusReason?: string;
 }
 
-/** Filters of `listExecutions`. */
+/** Filters of `listExecutions` (the twin's runner takes the same). */
 export interface ListExecutionsOptions {
   statusFilter?: ExecutionStatus;
-  /** Stop after this many executions (newest first, as Step Functions lists them). */
-  max?: number;
+  /** Stop after this many executions in all (newest first, as Step Functions lists them). */
+  maxResults?: number;
+  /** List a Distributed Map Run's child executions instead of the state machine's. */
+  mapRunArn?: string;
 }
 
 /**
- * The executions of one deployed state machine.
+ * The executions of one deployed state machine, with the same methods and shapes as the twin's
+ * `WorkflowRunner`, so the CLI's `ExecutionApi` can be either.
  * @example const sfn = new StepFunctionsExecutions(new SFNClient({}), outputs.stateMachineArn); await sfn.listExecutions({ max: 20 });
  */
 export class StepFunctionsExecutions {
@@ -63,10 +75,10 @@ export class StepFunctionsExecutions {
     const executions: ExecutionSummary[] = [];
     let token: string | undefined;
     do {
-      const remaining = options.max === undefined ? 1000 : Math.min(1000, options.max - executions.length);
+      const remaining = options.maxResults === undefined ? 1000 : Math.min(1000, options.maxResults - executions.length);
       const page = await this.client.send(
         new ListExecutionsCommand({
-          stateMachineArn: this.stateMachineArn,
+          ...(options.mapRunArn ? { mapRunArn: options.mapRunArn } : { stateMachineArn: this.stateMachineArn }),
           maxResults: remaining,
           nextToken: token,
           ...(options.statusFilter ? { statusFilter: options.statusFilter } : {}),
@@ -86,7 +98,7 @@ export class StepFunctionsExecutions {
         });
       }
       token = page.nextToken;
-    } while (token && (options.max === undefined || executions.length < options.max));
+    } while (token && (options.maxResults === undefined || executions.length < options.maxResults));
     return { executions };
   }
 
@@ -98,31 +110,35 @@ export class StepFunctionsExecutions {
       executionArn: d.executionArn ?? executionArn,
       stateMachineArn: d.stateMachineArn ?? this.stateMachineArn,
       name: d.name ?? executionArn.split(':').pop()!,
-      status: d.status ?? 'UNKNOWN',
+      status: d.status!,
       startDate: d.startDate!,
       ...(d.stopDate ? { stopDate: d.stopDate } : {}),
       input: d.input ?? '',
+      inputDetails: { included: d.inputDetails?.included ?? true },
       ...(d.output !== undefined ? { output: d.output } : {}),
+      ...(d.outputDetails ? { outputDetails: { included: d.outputDetails.included ?? true } } : {}),
       ...(d.error !== undefined ? { error: d.error } : {}),
       ...(d.cause !== undefined ? { cause: d.cause } : {}),
       redriveCount: d.redriveCount ?? 0,
       ...(d.redriveDate ? { redriveDate: d.redriveDate } : {}),
-      ...(d.redriveStatus ? { redriveStatus: d.redriveStatus } : {}),
+      redriveStatus: d.redriveStatus ?? 'NOT_REDRIVABLE',
       ...(d.redriveStatusReason ? { redriveStatusReason: d.redriveStatusReason } : {}),
       ...(d.mapRunArn ? { mapRunArn: d.mapRunArn } : {}),
     };
   }
 
-  /** The whole event history in order, every page, with execution data included. */
-  async getExecutionHistory(executionArnOrName: string): Promise<{ events: HistoryEvent[] }> {
+  /** The whole event history, every page, with execution data included (oldest first unless `reverseOrder`). */
+  async getExecutionHistory(executionArnOrName: string, options: { reverseOrder?: boolean } = {}): Promise<{ events: ExecutionHistoryEvent[] }> {
     const executionArn = this.executionArn(executionArnOrName);
-    const events: HistoryEvent[] = [];
+    const events: ExecutionHistoryEvent[] = [];
     let token: string | undefined;
     do {
       const page = await this.call(executionArn, () =>
-        this.client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken: token, includeExecutionData: true })),
+        this.client.send(
+          new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken: token, includeExecutionData: true, reverseOrder: options.reverseOrder ?? false }),
+        ),
       );
-      events.push(...(page.events ?? []));
+      events.push(...(page.events ?? []).map((e) => ({ ...e, id: e.id!, timestamp: e.timestamp!, type: e.type! })));
       token = page.nextToken;
     } while (token);
     return { events };
@@ -135,10 +151,11 @@ export class StepFunctionsExecutions {
     return { redriveDate: r.redriveDate! };
   }
 
-  /** Start an execution of this state machine (a replay passes a past execution's input). */
-  async startExecution(request: { input: string; name?: string }): Promise<{ executionArn: string; startDate: Date }> {
+  /** Start an execution of this state machine; an object input is sent as JSON (a replay passes a past execution's input). */
+  async startExecution(request: { input?: unknown; name?: string } = {}): Promise<{ executionArn: string; startDate: Date }> {
+    const input = typeof request.input === 'string' ? request.input : JSON.stringify(request.input ?? {});
     const r = await this.client.send(
-      new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, input: request.input, ...(request.name ? { name: request.name } : {}) }),
+      new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, input, ...(request.name ? { name: request.name } : {}) }),
     );
     return { executionArn: r.executionArn!, startDate: r.startDate! };
   }

@@ -35,3 +35,10 @@ export class TransientError extends LakeError {}
 
 /** A failure no retry can cure: the input or the configuration must change. */
 export class TerminalError extends LakeError {}
+
+/**
+ * The uploaded file itself is at fault (no dataset matches it, it is not UTF-8, its header is
+ * wrong, too many of its rows are rejected). The workflow quarantines the file with the reason;
+ * a new upload or `lake reprocess` after a contract fix is the way forward, not a redrive.
+ */
+export class DataError extends TerminalError {}

@@ -2,10 +2,16 @@
 import { TerminalError, TransientError } from '../errors.js';
 
 /** The new table input cannot replace the existing table without breaking readers of its data. */
-export class SchemaConflictError extends TerminalError {}
+export class SchemaConflictError extends TerminalError {
+  override name = 'SchemaConflictError';
+}
 
 /** A value that cannot become part of a table or partition input (type, name, date or hour). */
-export class CatalogInputError extends TerminalError {}
+export class CatalogInputError extends TerminalError {
+  override name = 'CatalogInputError';
+}
 
 /** The catalog stayed busy (concurrent updates, throttling) through every retry; the workflow retries later. */
-export class CatalogBusyError extends TransientError {}
+export class CatalogBusyError extends TransientError {
+  override name = 'CatalogBusyError';
+}

@@ -4,7 +4,9 @@ import type { ObjectSink } from '../ports.js';
 import { TerminalError } from '../errors.js';
 
 /** An object key that could escape the sink's folder (absolute, `..`, backslashes, empty). */
-export class UnsafeKeyError extends TerminalError {}
+export class UnsafeKeyError extends TerminalError {
+  override name = 'UnsafeKeyError';
+}
 
 /** Throws `UnsafeKeyError` unless `key` is a plain relative key. */
 export function assertSafeKey(key: string): void {

@@ -17,6 +17,7 @@ export const StatesErrors = {
 
 /** A failure inside a state machine: `error` is the name Retry/Catch match, `cause` a string. */
 export class StatesError extends Error {
+  override name = 'StatesError';
   readonly error: string;
   override readonly cause: string;
   /** Where an expression failed (`Output/a`), for the EvaluationFailed event. */
@@ -42,6 +43,7 @@ export function isUncatchable(error: string): boolean {
 
 /** Thrown when a definition is refused before running, with every problem found. */
 export class DefinitionError extends Error {
+  override name = 'DefinitionError';
   readonly problems: string[];
   constructor(problems: string[]) {
     super(`Invalid state machine definition:\n- ${problems.join('\n- ')}`);
