@@ -11,6 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ExecutionNotFoundError, ExecutionNotRedrivableError, StepFunctionsExecutions } from '../../src/aws/stepFunctions.js';
+import type { ExecutionApi } from '../../src/cli/twinHandle.js';
 
 const sfn = mockClient(SFNClient);
 const SM = 'arn:aws:states:eu-west-1:123456789012:stateMachine:lake-dev-ingest';
@@ -27,7 +28,7 @@ describe('StepFunctionsExecutions', () => {
       .resolvesOnce({ executions: [summary('a'), summary('b')], nextToken: 't2' })
       .resolvesOnce({ executions: [summary('c')], nextToken: 't3' })
       .resolves({ executions: [summary('never')] });
-    const { executions } = await api().listExecutions({ statusFilter: 'FAILED', max: 3 });
+    const { executions } = await api().listExecutions({ statusFilter: 'FAILED', maxResults: 3 });
     expect(executions.map((e) => e.name)).toEqual(['a', 'b', 'c']);
     expect(executions[0]).toMatchObject({ executionArn: EX('a'), redriveCount: 0 });
     expect(sfn.commandCalls(ListExecutionsCommand).map((c) => c.args[0].input)).toEqual([
@@ -50,7 +51,7 @@ describe('StepFunctionsExecutions', () => {
       .resolvesOnce({ events: [{ id: 2, timestamp: new Date(1), type: 'ExecutionSucceeded' }] });
     const { events } = await api().getExecutionHistory(EX('r'));
     expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'ExecutionSucceeded']);
-    expect(sfn.commandCalls(GetExecutionHistoryCommand)[1]!.args[0].input).toEqual({ executionArn: EX('r'), maxResults: 1000, nextToken: 'h2', includeExecutionData: true });
+    expect(sfn.commandCalls(GetExecutionHistoryCommand)[1]!.args[0].input).toEqual({ executionArn: EX('r'), maxResults: 1000, nextToken: 'h2', includeExecutionData: true, reverseOrder: false });
   });
 
   it('redrives, and names the refusals', async () => {
@@ -68,6 +69,20 @@ describe('StepFunctionsExecutions', () => {
     const r = await api().replayExecution('old');
     expect(r.executionArn).toBe(EX('new'));
     expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input).toEqual({ stateMachineArn: SM, input: '{"detail":{"object":{"key":"users.csv"}}}' });
+  });
+
+  it('lists a Map Run\'s children by mapRunArn, and starts with an object input as JSON', async () => {
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    sfn.on(StartExecutionCommand).resolves({ executionArn: EX('n'), startDate: new Date(1) });
+    await api().listExecutions({ mapRunArn: 'arn:aws:states:eu-west-1:123456789012:mapRun:lake-dev-ingest/m:1' });
+    expect(sfn.commandCalls(ListExecutionsCommand)[0]!.args[0].input).toEqual({ mapRunArn: 'arn:aws:states:eu-west-1:123456789012:mapRun:lake-dev-ingest/m:1', maxResults: 1000, nextToken: undefined });
+    await api().startExecution({ input: { a: 1 }, name: 'n' });
+    expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input).toEqual({ stateMachineArn: SM, input: '{"a":1}', name: 'n' });
+  });
+
+  it('can stand in for the twin\'s runner behind the CLI\'s ExecutionApi', () => {
+    const asApi: ExecutionApi = api();
+    expect(typeof asApi.redriveExecution).toBe('function');
   });
 
   it('passes unknown errors through', async () => {
