@@ -33,6 +33,26 @@ describe('renderIngestDefinition', () => {
     expect(json).toBe(expected);
   });
 
+  it('gives every Task at least as long as its Lambda may run (so a slow Lambda ends as its own timeout, not a States.Timeout)', () => {
+    const tasks: Array<{ fn: string; timeout: number }> = [];
+    const walk = (states: Record<string, Record<string, unknown>>) => {
+      for (const s of Object.values(states)) {
+        if (s.Type === 'Task') tasks.push({ fn: String((s.Arguments as { FunctionName: string }).FunctionName), timeout: Number(s.TimeoutSeconds) });
+        const inner = (s.ItemProcessor as { States?: Record<string, Record<string, unknown>> } | undefined)?.States;
+        if (inner) walk(inner);
+        for (const b of (s.Branches as Array<{ States: Record<string, Record<string, unknown>> }> | undefined) ?? []) walk(b.States);
+      }
+    };
+    walk(loadIngestTemplate().States as Record<string, Record<string, unknown>>);
+    expect(tasks.length).toBeGreaterThanOrEqual(HANDLERS.length);
+    for (const h of HANDLERS) {
+      const lambdaSeconds = Number.parseInt(h.timeout, 10) * (h.timeout.endsWith('minutes') ? 60 : 1);
+      const mine = tasks.filter((t) => t.fn === `\${${h.placeholder}}`);
+      expect(mine.length, h.placeholder).toBeGreaterThan(0);
+      for (const t of mine) expect(lambdaSeconds, `${h.name} vs Task TimeoutSeconds`).toBeLessThanOrEqual(t.timeout);
+    }
+  });
+
   it('covers each handler exactly once', () => {
     expect(new Set(HANDLERS.map((h) => h.placeholder))).toEqual(new Set(INGEST_PLACEHOLDERS));
     expect(HANDLERS).toHaveLength(INGEST_PLACEHOLDERS.length);
