@@ -58,6 +58,8 @@ export const ATHENA_MACROS: readonly string[] = [
   `CREATE OR REPLACE MACRO approx_distinct(x) AS approx_count_distinct(x)`,
   `CREATE OR REPLACE MACRO regexp_like(s, p) AS regexp_matches(s, p)`,
   `CREATE OR REPLACE MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)`,
+  // DuckDB 1.4 truncates to day or coarser as DATE; Trino keeps the timestamp type.
+  `CREATE OR REPLACE MACRO athena_date_trunc(part, ts) AS CAST(date_trunc(part, ts) AS TIMESTAMP)`,
 ];
 
 /** Settings that make DuckDB compute what Athena computes. */
@@ -75,7 +77,10 @@ export const ATHENA_SETTINGS: readonly string[] = [
  */
 export function translateAthenaSql(sql: string): string {
   const withoutCatalog = sql.replace(/(^|[^\w."])"?awsdatacatalog"?\s*\.\s*/gi, '$1');
-  return rewriteFormatCalls(withoutCatalog);
+  const truncated = withoutCatalog.replace(/\bdate_trunc\s*\(/gi, (match, offset: number) =>
+    insideQuotes(withoutCatalog, offset) ? match : 'athena_date_trunc(',
+  );
+  return rewriteFormatCalls(truncated);
 }
 
 const FORMAT_CALLS: Record<string, (arg: string, format: string) => string> = {
