@@ -108,5 +108,8 @@ export async function openTwin(config: TwinConfig, options: { listen?: boolean }
     }
     throw err;
   }
-  return { mode: 'in-process', endpoint: twin.s3.endpoint, store: twin.store, contracts, executions: twin.runner, close: () => twin.close() };
+  const close = async () => {
+    await twin.close();
+  };
+  return { mode: 'in-process', endpoint: twin.s3.endpoint, store: twin.store, contracts, executions: twin.runner, close };
 }

@@ -39,7 +39,12 @@ export interface Twin {
   runner: WorkflowRunner;
   /** Executions that were running when a previous twin stopped, now ABORTED and redrivable. */
   orphans: string[];
-  close(): Promise<void>;
+  /**
+   * Stop: no new executions; running ones end ABORTED at once (redrivable, here or after a
+   * restart) instead of failing against a closed endpoint; the endpoint closes; the process
+   * environment gets back the values the twin replaced. Returns the ARNs of the stopped executions.
+   */
+  close(): Promise<string[]>;
 }
 
 /** Options of `startTwin`. */
@@ -75,7 +80,18 @@ export async function startTwin(config: TwinConfig, options: StartTwinOptions = 
   await mkdir(config.dir, { recursive: true });
   const s3 = await startS3Endpoint({ dir: paths.s3, port: config.port, buckets: Object.values(config.buckets) });
   // The handlers run in this process, so this process's environment is their Lambda environment.
-  Object.assign(process.env, twinEnvironment(config, s3.endpoint, options.verboseLogs));
+  // Keep what it replaces: a second twin in the same process (a `lake` command run in process
+  // while another twin serves) must hand the first one its environment back when it closes.
+  const environment = twinEnvironment(config, s3.endpoint, options.verboseLogs);
+  const replaced = Object.fromEntries(Object.keys(environment).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, environment);
+  const restoreEnvironment = () => {
+    for (const [k, v] of Object.entries(environment)) {
+      if (process.env[k] !== v) continue; // somebody set it since: theirs now
+      if (replaced[k] === undefined) delete process.env[k];
+      else process.env[k] = replaced[k];
+    }
+  };
 
   const store = new S3ObjectStore(createS3Client({ endpoint: s3.endpoint }));
   const catalog = new LocalCatalog(paths.catalog);
@@ -98,11 +114,14 @@ export async function startTwin(config: TwinConfig, options: StartTwinOptions = 
   });
   const orphans = await runner.abortOrphans('the local twin stopped while this execution was running');
 
+  let closing = false;
+  let unsubscribe = () => {};
   if (options.listen !== false) {
-    subscribeObjectCreated(s3, { bucket: config.buckets.ingest, region: REGION, account: ACCOUNT }, async (event) => {
-      await runner.startExecution({ input: event });
+    unsubscribe = subscribeObjectCreated(s3, { bucket: config.buckets.ingest, region: REGION, account: ACCOUNT }, async (event) => {
+      if (!closing) await runner.startExecution({ input: event });
     });
   }
+  let closed: Promise<string[]> | undefined;
   return {
     config,
     s3,
@@ -110,8 +129,17 @@ export async function startTwin(config: TwinConfig, options: StartTwinOptions = 
     catalog,
     runner,
     orphans,
-    close: async () => {
-      await s3.close();
-    },
+    close: () =>
+      (closed ??= (async () => {
+        closing = true;
+        unsubscribe();
+        try {
+          return await runner.stopAll('the local twin stopped while this execution was running');
+        } finally {
+          await s3.close();
+          store.client.destroy();
+          restoreEnvironment();
+        }
+      })()),
   };
 }

@@ -30,8 +30,11 @@ export async function dev(config: TwinConfig, options: DevOptions, print: (line:
   await writeTwinRecord(config, { pid: process.pid, s3Endpoint: twin.s3.endpoint, controlUrl: control.url, startedAt: new Date().toISOString() });
   const stop = async () => {
     await control.close();
-    await twin.close();
+    const stopped = await twin.close();
     await removeTwinRecord(config);
+    if (stopped.length) {
+      print(`  ${stopped.length} running execution(s) stopped (ABORTED); after the next start: lake redrive ID (see lake executions --status ABORTED)`);
+    }
   };
   const unsubscribe = twin.runner.subscribe(progressPrinter(print));
 

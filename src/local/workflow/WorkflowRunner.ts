@@ -54,6 +54,8 @@ export class WorkflowRunner {
   private readonly roleArn: string;
   private readonly ownerId = randomUUID();
   private readonly live = new Map<string, Promise<ExecutionRecord>>();
+  /** The stop switch of each top-level execution running here (see `stopAll`). */
+  private readonly stops = new Map<string, AbortController>();
   private readonly listeners = new Set<(event: ExecutionEvent) => void>();
 
   constructor(options: WorkflowRunnerOptions) {
@@ -95,7 +97,7 @@ export class WorkflowRunner {
       ownerId: this.ownerId,
     };
     await this.store.putExecution(record);
-    this.launch(record, this.definition, input, new AbortController().signal, undefined, this.definition.TimeoutSeconds);
+    this.launch(record, this.definition, input, this.stopSwitch(executionArn), undefined, this.definition.TimeoutSeconds);
     return { executionArn, startDate };
   }
 
@@ -142,7 +144,7 @@ export class WorkflowRunner {
     const redriveDate = new Date(this.clock.now());
     this.prepareRedrive(record, redriveDate);
     await this.store.putExecution(record);
-    this.launch(record, this.definition, JSON.parse(record.input), new AbortController().signal, progress, this.definition.TimeoutSeconds);
+    this.launch(record, this.definition, JSON.parse(record.input), this.stopSwitch(executionArn), progress, this.definition.TimeoutSeconds);
     return { redriveDate };
   }
 
@@ -179,6 +181,19 @@ export class WorkflowRunner {
     return aborted;
   }
 
+  /**
+   * Stops every execution this runner has running (a process shutting down): each ends ABORTED
+   * with an ExecutionAborted event carrying `cause`, and can be redriven later, here or by a
+   * restarted process. Handlers in flight are abandoned, not awaited (as Step Functions does not
+   * wait for a Lambda when it stops an execution). Resolves when all are recorded; returns their ARNs.
+   */
+  async stopAll(cause: string): Promise<string[]> {
+    const arns = [...this.stops.keys()];
+    for (const stop of this.stops.values()) stop.abort(cause);
+    await this.idle();
+    return arns;
+  }
+
   /** Waits for every execution this runner has running (for tests and clean shutdown). */
   async idle(): Promise<void> {
     while (this.live.size > 0) await Promise.allSettled([...this.live.values()]);
@@ -188,6 +203,12 @@ export class WorkflowRunner {
     const record = await this.store.getExecution(executionArn);
     if (!record) throw new WorkflowApiError('ExecutionDoesNotExist', `Execution does not exist: '${executionArn}'`);
     return record;
+  }
+
+  private stopSwitch(executionArn: string): AbortSignal {
+    const stop = new AbortController();
+    this.stops.set(executionArn, stop);
+    return stop.signal;
   }
 
   private publish(event: ExecutionEvent): void {
@@ -245,7 +266,10 @@ export class WorkflowRunner {
         rt.history.emit('ExecutionStarted', { executionStartedEventDetails: { input: data.text, inputDetails: data.details, roleArn: this.roleArn } }, 0);
       }
       return runExecution({ rt, block, record, store: this.store, queue, signal, timeoutSeconds, resume: progress?.[''] });
-    })().finally(() => this.live.delete(record.executionArn));
+    })().finally(() => {
+      this.live.delete(record.executionArn);
+      if (this.stops.get(record.executionArn)?.signal === signal) this.stops.delete(record.executionArn);
+    });
     this.live.set(record.executionArn, done);
     return done;
   }

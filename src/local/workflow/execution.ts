@@ -51,8 +51,10 @@ export async function runExecution(attempt: ExecutionAttempt): Promise<Execution
       emit(scope, 'ExecutionTimedOut', { executionTimedOutEventDetails: { error: StatesErrors.Timeout, cause } });
       Object.assign(record, { status: 'TIMED_OUT', error: StatesErrors.Timeout, cause });
     } else if (thrown instanceof ScopeAborted) {
-      emit(scope, 'ExecutionAborted', { executionAbortedEventDetails: { cause: 'Aborted' } });
-      Object.assign(record, { status: 'ABORTED', cause: 'Aborted' });
+      // A stop with a reason (`WorkflowRunner.stopAll`) says why; a parent Map/Parallel's abort does not.
+      const cause = typeof attempt.signal.reason === 'string' ? attempt.signal.reason : 'Aborted';
+      emit(scope, 'ExecutionAborted', { executionAbortedEventDetails: { cause } });
+      Object.assign(record, { status: 'ABORTED', cause });
     } else {
       const err: StatesError = asStatesError(thrown);
       // A Fail state without Error leaves only the cause (LS assign/test_assign_base).

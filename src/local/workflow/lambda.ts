@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { StatesError, StatesErrors } from './errors.js';
 import { toJson } from './jsonataEval.js';
+import { ScopeAborted } from './runtime.js';
 import type { LambdaContext, LambdaHandler } from './types.js';
 
 const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:([^:]+):([^:]+):function:([^:]+)(?::([^:]+))?$/;
@@ -73,19 +74,29 @@ export async function invokeLambda(fn: ResolvedLambda, event: unknown, options: 
   const call = (async () => fn.handler(structuredClone(event), context))();
   const guard = new AbortController();
   const timedOut = Symbol('timeout');
+  const stopped = Symbol('stopped');
+  const { signal } = options;
+  let onStop: (() => void) | undefined;
   try {
     const racers: Promise<unknown>[] = [call];
     if (timeoutMs !== undefined) racers.push(clock.sleep(timeoutMs, { weak: true, signal: guard.signal }).then(() => timedOut));
+    // A stopped execution does not wait for its handlers: the call is abandoned (its result ignored).
+    if (signal) racers.push(new Promise((resolve) => (signal.aborted ? resolve(stopped) : signal.addEventListener('abort', (onStop = () => resolve(stopped))))));
     const result = await Promise.race(racers);
+    if (result === stopped) {
+      call.catch(() => undefined);
+      throw new ScopeAborted();
+    }
     if (result === timedOut && !guard.signal.aborted) {
       call.catch(() => undefined);
       throw new StatesError(StatesErrors.Timeout, '');
     }
     return toJson(result) ?? null;
   } catch (err) {
-    if (err instanceof StatesError) throw err;
+    if (err instanceof StatesError || err instanceof ScopeAborted) throw err;
     throw lambdaFailure(err, requestId);
   } finally {
     guard.abort();
+    if (onStop) signal?.removeEventListener('abort', onStop);
   }
 }

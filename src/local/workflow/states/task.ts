@@ -4,7 +4,7 @@ import { payload } from '../history.js';
 import { evaluateTemplate } from '../jsonataEval.js';
 import { invokeLambda, resolveLambda } from '../lambda.js';
 import { checkPayload } from '../limits.js';
-import { emit } from '../runtime.js';
+import { emit, ScopeAborted } from '../runtime.js';
 import { evalEnv, finishWithResult, withRetryAndCatch, type StateOutcome, type StateRun } from './common.js';
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
@@ -79,6 +79,7 @@ async function invoke(run: StateRun, args: unknown, timeoutSeconds: number | und
     emit(run.scope, 'TaskSucceeded', { taskSucceededEventDetails: { ...parts, output: payload(result).text, outputDetails: payload(result).details } });
     return result;
   } catch (thrown) {
+    if (thrown instanceof ScopeAborted) throw thrown; // stopped: no TaskFailed, no retry, no catch
     const err = thrown instanceof StatesError ? thrown : new StatesError((thrown as Error)?.name || 'Error', (thrown as Error)?.message ?? String(thrown));
     if (err.error === StatesErrors.Timeout) emit(run.scope, 'TaskTimedOut', { taskTimedOutEventDetails: { ...parts, error: err.error, cause: err.cause } });
     else emit(run.scope, 'TaskFailed', { taskFailedEventDetails: { ...parts, error: err.error, cause: err.cause } });
@@ -121,6 +122,7 @@ async function invokePlainLambda(run: StateRun, resource: string, args: unknown,
     emit(run.scope, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output: payload(value).text, outputDetails: payload(value).details } });
     return value;
   } catch (thrown) {
+    if (thrown instanceof ScopeAborted) throw thrown; // stopped: no LambdaFunctionFailed, no retry, no catch
     const err = thrown as StatesError;
     if (err.error === StatesErrors.Timeout) emit(run.scope, 'LambdaFunctionTimedOut', { lambdaFunctionTimedOutEventDetails: { error: err.error, cause: err.cause } });
     else emit(run.scope, 'LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error: err.error, cause: err.cause } });
