@@ -1,5 +1,5 @@
 /** The `lake` command: the local twin and its tools. `lake --help` lists the commands. */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { twinConfig, DEFAULT_TWIN_PORT } from '../local/twinConfig.js';
 import { CliError, EXIT } from './errors.js';
 import { dev } from './commands/dev.js';
@@ -10,17 +10,24 @@ import { reprocess } from './commands/reprocess.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('a port number from 0 to 65535 (0 picks a free port)');
+  return port;
+}
+
 function program(setExit: (code: number) => void): Command {
   const root = new Command('lake')
     .description('An event-driven data lake: S3 → EventBridge → Step Functions → Parquet + Glue → Athena, and its local twin.')
     .option('--dir <path>', 'state folder of the local twin', process.env.LAKE_DIR ?? '.lake')
-    .option('--port <n>', `S3 endpoint port of the local twin (default ${DEFAULT_TWIN_PORT}, or LAKE_PORT)`, (v) => Number(v))
+    .option('--port <n>', `S3 endpoint port of the local twin (default ${DEFAULT_TWIN_PORT}, or LAKE_PORT; 0 picks a free one)`, parsePort)
     .option('--schemas <path>', 'folder of dataset contracts', 'schemas')
     .showHelpAfterError('(run lake --help for usage)')
     .exitOverride();
   const config = () => {
     const o = root.opts<{ dir: string; port?: number; schemas: string }>();
-    return twinConfig({ dir: o.dir, schemasDir: o.schemas, ...(o.port ? { port: o.port } : {}) });
+    // `--port 0` is meaningful (a free port): only an absent option falls back to the default.
+    return twinConfig({ dir: o.dir, schemasDir: o.schemas, ...(o.port !== undefined ? { port: o.port } : {}) });
   };
   const run = (fn: () => Promise<number>) => async () => setExit(await fn());
 

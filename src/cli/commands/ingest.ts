@@ -28,6 +28,11 @@ export async function ingest(config: TwinConfig, files: string[], options: Inges
     if (!s?.isFile()) throw new CliError(`${f} is not a readable file`, EXIT.usage);
   }
   const twin = await openTwin(config, { listen: true });
+  if (options.wait === false && twin.mode === 'in-process') {
+    await twin.close();
+    // Executions run in the process of the twin: with no `lake dev` running, they end with this command.
+    throw new CliError('--no-wait needs a running twin: no lake dev runs for ' + config.dir, EXIT.usage, 'start one with npm start (lake dev) in another terminal, or drop --no-wait');
+  }
   try {
     const started = Date.now();
     const keys: string[] = [];
