@@ -13,6 +13,7 @@ const sql = (s: string) => `'${s.replaceAll("'", "''")}'`;
  */
 export async function runDuckDbJob(input: string, outDir: string): Promise<EngineResult> {
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   const db = await DuckDBInstance.create(':memory:', { threads: '1' });
   const conn = await db.connect();
   try {
@@ -45,9 +46,11 @@ export async function runDuckDbJob(input: string, outDir: string): Promise<Engin
       )
     ).getRowObjectsJson()[0];
     const ms = performance.now() - start;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     const rowsRead = Number(counts?.r);
     const rowsCurated = Number(counts?.c);
-    return { ms, rowsRead, rowsCurated, rowsRejected: rowsRead - rowsCurated, partitions: Number(counts?.p) };
+    return { ms, cpuMs, rowsRead, rowsCurated, rowsRejected: rowsRead - rowsCurated, partitions: Number(counts?.p) };
   } finally {
     conn.closeSync();
     db.closeSync();

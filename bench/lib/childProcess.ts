@@ -1,9 +1,13 @@
 import { spawn } from 'node:child_process';
 
-/** Runs this repo's TypeScript file in a fresh Node (via tsx) and parses the last stdout line as JSON. */
+/**
+ * Runs a script in a fresh Node and parses the last stdout line as JSON. A `.ts` file runs through
+ * the tsx loader; a `.js`/`.mjs` file (an esbuild bundle) runs with plain `node`.
+ */
 export function runChild<T>(file: string, args: string[], extraNodeArgs: string[] = []): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...extraNodeArgs, '--import', 'tsx', file, ...args], {
+    const loader = file.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const child = spawn(process.execPath, [...extraNodeArgs, ...loader, file, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

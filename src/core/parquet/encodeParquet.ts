@@ -3,6 +3,7 @@ import type { ColumnSource } from 'hyparquet-writer';
 import { ParquetValueError } from './errors.js';
 import { parquetSchema, parseDecimal } from './schema.js';
 import type { ParquetField } from './schema.js';
+import { snappyCompress } from './snappy.js';
 
 /** Options of `encodeParquet`. */
 export interface EncodeParquetOptions {
@@ -18,7 +19,7 @@ const CREATED_BY = 'lakehouse-twin (hyparquet-writer)';
 /**
  * Encode columns as one SNAPPY-compressed Parquet file.
  *
- * Values per type: string→string, int→number, bigint→bigint, double→number, boolean→boolean,
+ * Values per type: string→string (or its UTF-8 bytes as a `Uint8Array`), int→number, bigint→bigint, double→number, boolean→boolean,
  * date→days since epoch, timestamp→ms since epoch (UTC), decimal(p,s)→bigint unscaled; null for null.
  * @example encodeParquet([{ name: 'id', type: 'bigint', nullable: false }], { id: [1n, 2n] })
  */
@@ -37,6 +38,7 @@ export function encodeParquet(
     columnData,
     schema: parquetSchema(fields),
     codec: 'SNAPPY',
+    compressors: { SNAPPY: snappyCompress },
     rowGroupSize: Math.max(1, options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE),
     createdBy: CREATED_BY,
   });
@@ -94,6 +96,7 @@ function checkValues(field: ParquetField, values: unknown[]): void {
       if (field.nullable) continue;
       throw new ParquetValueError(`null in non-nullable column ${field.name}`, { column: field.name, row });
     }
+    if (expected === 'string' && v instanceof Uint8Array) continue; // UTF-8 bytes, written as they are
     const bad =
       typeof v !== expected ||
       (integral && (!Number.isInteger(v) || (v as number) >= intLimit || (v as number) < -intLimit)) ||

@@ -1,30 +1,40 @@
+import type { ColumnType } from '../contract/types.js';
 import type { Partition } from '../partition/partitionOf.js';
+import { columnStore } from './columnStore.js';
+import type { ColumnStore } from './columnStore.js';
 
-/** Rows of one partition held column by column until they are written as a part file. */
+const ROW_NUMBER_BYTES = 8;
+
+/**
+ * Rows of one partition held column by column (in typed memory, see `columnStore`) until they are
+ * written as a part file. `bytes` is what the stores have allocated, so a memory budget over it
+ * bounds the real heap the held rows take.
+ */
 export class PartitionBuffer {
   readonly partition: Partition;
-  /** One array per data column (audit columns are added at flush time). */
-  columns: unknown[][];
-  rowNumbers: number[] = [];
-  /** Estimated bytes held. */
-  bytes = 0;
+  private readonly types: readonly ColumnType[];
+  private stores: ColumnStore[];
+  private rowNumbers: number[] = [];
   /** Sequence number of the next part file of this partition. */
   seq = 0;
   /** Rows written or held over the buffer's life. */
   totalRows = 0;
 
-  constructor(partition: Partition, width: number) {
+  /** @param types the contract type of each data column (audit columns are added at flush time) */
+  constructor(partition: Partition, types: readonly ColumnType[]) {
     this.partition = partition;
-    this.columns = Array.from({ length: width }, () => []);
+    this.types = types;
+    this.stores = types.map(columnStore);
   }
 
-  /** Add one row of `width` values. */
-  push(values: readonly unknown[], rowNumber: number, bytes: number): void {
-    const cols = this.columns;
-    for (let i = 0; i < cols.length; i++) cols[i]!.push(values[i]);
+  /** Add one row: one value per column, of the column's JS type, or null. Returns the bytes newly allocated. */
+  push(values: readonly unknown[], rowNumber: number): number {
+    const stores = this.stores;
+    let added = ROW_NUMBER_BYTES;
+    for (let i = 0; i < stores.length; i++) added += stores[i]!.push(values[i]);
     this.rowNumbers.push(rowNumber);
-    this.bytes += bytes;
     this.totalRows++;
+    return added;
   }
 
   /** Rows held now. */
@@ -32,12 +42,18 @@ export class PartitionBuffer {
     return this.rowNumbers.length;
   }
 
-  /** Hand over the held rows and start empty again. */
+  /** Bytes held now (allocated by the column stores, plus the row numbers). */
+  get bytes(): number {
+    let sum = this.rowNumbers.length * ROW_NUMBER_BYTES;
+    for (const s of this.stores) sum += s.bytes;
+    return sum;
+  }
+
+  /** Hand over the held rows (strings as UTF-8 bytes) and start empty again. */
   take(): { columns: unknown[][]; rowNumbers: number[] } {
-    const out = { columns: this.columns, rowNumbers: this.rowNumbers };
-    this.columns = this.columns.map(() => []);
+    const out = { columns: this.stores.map((s) => s.values()), rowNumbers: this.rowNumbers };
+    this.stores = this.types.map(columnStore);
     this.rowNumbers = [];
-    this.bytes = 0;
     return out;
   }
 }

@@ -11,11 +11,13 @@ import { assertSourceId, curatedKey, rejectedKey } from './keys.js';
 import { PartitionBuffer } from './PartitionBuffer.js';
 import type { ChunkSummary, PartitionCount, TransformInput } from './types.js';
 
-/** Default memory budget for buffered rows. */
+/**
+ * Default memory budget for buffered rows: bytes the partition buffers have allocated (typed
+ * column memory, see `columnStore`), so it bounds the real heap they take.
+ */
 export const DEFAULT_MEMORY_BUDGET_BYTES = 64 * 1024 * 1024;
 
 const PARQUET_TYPE = 'application/vnd.apache.parquet';
-const PER_VALUE_BYTES = 16; // rough overhead of one held JS value
 
 /**
  * Turn one CSV file (or one planned chunk of it) into curated Parquet per date/hour partition
@@ -37,10 +39,14 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
   const curatedSchema = curatedFields(contract);
   const rejectedSchema = rejectedFields(contract);
 
+  const curatedTypes = contract.columns.map((c) => c.type);
   const curated = new Map<string, PartitionBuffer>();
-  const rejected = new PartitionBuffer(ingestPartition, width + 3);
+  const rejected = new PartitionBuffer(
+    ingestPartition,
+    rejectedSchema.slice(0, width + 3).map((f) => f.type),
+  );
   const files: string[] = [];
-  let held = 0;
+  let held = rejected.bytes;
   let rowsRead = 0;
   let rowsCurated = 0;
   let rowsRejected = 0;
@@ -60,6 +66,7 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
     if (buffer.rows === 0) return;
     held -= buffer.bytes;
     const { columns, rowNumbers } = buffer.take();
+    held += buffer.bytes; // the emptied buffer's fresh stores
     const schema = isRejected ? rejectedSchema : curatedSchema;
     const data: Record<string, unknown[]> = audit(rowNumbers);
     columns.forEach((values, i) => {
@@ -74,9 +81,14 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
   /** Over budget: write the partition holding the most bytes (first one on ties: deterministic). */
   const relieve = async (): Promise<void> => {
     while (held > budget) {
-      let largest: PartitionBuffer = rejected;
-      for (const b of curated.values()) if (b.bytes > largest.bytes) largest = b;
-      if (largest.bytes === 0) return;
+      let largest: PartitionBuffer | undefined;
+      let most = 0;
+      for (const b of [rejected, ...curated.values()]) {
+        if (b.rows === 0) continue;
+        const bytes = b.bytes;
+        if (largest === undefined || bytes > most) [largest, most] = [b, bytes];
+      }
+      if (largest === undefined) return;
       await flush(largest, largest === rejected);
     }
   };
@@ -112,13 +124,14 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
         const dup = duplicates.check(key);
         if (dup) (issues ??= []).push(dup);
       }
-      let bytes = width * PER_VALUE_BYTES;
-      for (let i = 0; i < width; i++) bytes += (texts[i]?.length ?? 0) * 2;
       if (issues === null && partition !== null) {
         const name = `${partition.date}/${partition.hour}`;
         let buffer = curated.get(name);
-        if (!buffer) curated.set(name, (buffer = new PartitionBuffer(partition, width)));
-        buffer.push(values, rowNumber, bytes);
+        if (!buffer) {
+          curated.set(name, (buffer = new PartitionBuffer(partition, curatedTypes)));
+          held += buffer.bytes;
+        }
+        held += buffer.push(values, rowNumber);
         if (key !== undefined) duplicates.remember(key, rowNumber);
         rowsCurated++;
       } else {
@@ -128,11 +141,9 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
         rejectedRow[width] = raw;
         rejectedRow[width + 1] = JSON.stringify(list);
         rejectedRow[width + 2] = codesOf(list);
-        bytes += raw.length * 2;
-        rejected.push(rejectedRow, rowNumber, bytes);
+        held += rejected.push(rejectedRow, rowNumber);
         rowsRejected++;
       }
-      held += bytes;
       if (held > budget) await relieve();
     }
   }
