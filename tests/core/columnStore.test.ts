@@ -1,6 +1,4 @@
-import { snappyUncompress } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
-import { snappyCompress } from '../../src/core/parquet/snappy.js';
 import { columnStore } from '../../src/core/transform/columnStore.js';
 
 const decoder = new TextDecoder();
@@ -32,23 +30,6 @@ describe('columnStore', () => {
       const out = store.values();
       expect(out).toHaveLength(300 * values.length);
       expect(out.slice(-values.length)).toEqual(values);
-    }
-  });
-});
-
-describe('snappyCompress', () => {
-  it('round-trips through hyparquet’s decompressor (empty, tiny, repetitive, random, > 64 KiB)', () => {
-    let seed = 7;
-    const random = (n: number) => Uint8Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24));
-    const text = new TextEncoder().encode('id,name,email,hired_at\n'.repeat(20_000));
-    const mixed = new Uint8Array(300_000);
-    for (let i = 0; i < mixed.length; i += 1000) mixed.set(i % 3000 === 0 ? random(1000) : text.subarray(i % 7, (i % 7) + 1000), i);
-    for (const input of [new Uint8Array(0), random(5), random(15), random(16), text, random(200_000), mixed, new Uint8Array(150_000)]) {
-      const compressed = snappyCompress(input);
-      const output = new Uint8Array(input.length);
-      snappyUncompress(compressed, output);
-      expect(Buffer.from(output).equals(Buffer.from(input))).toBe(true);
-      if (input === text) expect(compressed.length).toBeLessThan(input.length / 10);
     }
   });
 });

