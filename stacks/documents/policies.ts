@@ -118,6 +118,9 @@ export function handlerPermissions(handler: HandlerName, r: PipelineResources, c
         { actions: readSource, resources: [objects(r.ingestBucket), objects(r.rawBucket)] },
         { actions: ['s3:ListBucket'], resources: [bucket(r.ingestBucket), bucket(r.rawBucket), bucket(r.quarantineBucket)] },
         { actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [objects(r.quarantineBucket)] },
+        // Drop what the failed run staged: list and delete under `_staging/` of the curated bucket only.
+        { actions: ['s3:ListBucket'], resources: [bucket(r.curatedBucket)] },
+        { actions: ['s3:DeleteObject'], resources: [s3Arn.objects(ctx, r.curatedBucket, '_staging/')] },
       ];
   }
 }

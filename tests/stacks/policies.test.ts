@@ -47,9 +47,9 @@ describe('handler permissions', () => {
     expect(writes('transform')).toEqual(['arn:aws:s3:::lake-dev-curated-abc/*']);
     expect(writes('commit')).toEqual(['arn:aws:s3:::lake-dev-curated-abc/*']);
     expect(writes('quarantine')).toEqual(['arn:aws:s3:::lake-dev-quarantine-abc/*']);
-    // Nobody may delete from raw or ingest; only commit deletes (superseded curated files).
+    // Nobody may delete from raw or ingest; commit deletes superseded curated files, quarantine only a failed run's staging.
     const deletes = names.flatMap((h) => grants(h).filter(([a]) => a === 's3:DeleteObject').map(([, r]) => `${h} ${r}`));
-    expect(deletes).toEqual(['commit arn:aws:s3:::lake-dev-curated-abc/*']);
+    expect(deletes).toEqual(['commit arn:aws:s3:::lake-dev-curated-abc/*', 'quarantine arn:aws:s3:::lake-dev-curated-abc/_staging/*']);
   });
 
   it('gives Glue access to the commit handler only', () => {
