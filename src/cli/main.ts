@@ -22,12 +22,13 @@ function program(setExit: (code: number) => void): Command {
     .option('--dir <path>', 'state folder of the local twin', process.env.LAKE_DIR ?? '.lake')
     .option('--port <n>', `S3 endpoint port of the local twin (default ${DEFAULT_TWIN_PORT}, or LAKE_PORT; 0 picks a free one)`, parsePort)
     .option('--schemas <path>', 'folder of dataset contracts', 'schemas')
+    .option('--stage <name>', 'act on a deployed AWS stage (sst deploy --stage NAME) instead of the twin: query, ingest, executions, show, redrive, reprocess')
     .showHelpAfterError('(run lake --help for usage)')
     .exitOverride();
   const config = () => {
-    const o = root.opts<{ dir: string; port?: number; schemas: string }>();
+    const o = root.opts<{ dir: string; port?: number; schemas: string; stage?: string }>();
     // `--port 0` is meaningful (a free port): only an absent option falls back to the default.
-    return twinConfig({ dir: o.dir, schemasDir: o.schemas, ...(o.port !== undefined ? { port: o.port } : {}) });
+    return twinConfig({ dir: o.dir, schemasDir: o.schemas, ...(o.port !== undefined ? { port: o.port } : {}), ...(o.stage ? { stage: o.stage } : {}) });
   };
   const run = (fn: () => Promise<number>) => async () => setExit(await fn());
 

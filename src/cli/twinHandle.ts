@@ -17,10 +17,14 @@ export type ExecutionApi = Pick<
   'startExecution' | 'describeExecution' | 'listExecutions' | 'getExecutionHistory' | 'redriveExecution'
 >;
 
-/** A twin a command can use. */
+/** A twin (or a deployed stage) a command can use. */
 export interface TwinHandle {
-  mode: 'running' | 'in-process';
+  mode: 'running' | 'in-process' | 'aws';
+  /** The S3 endpoint; AWS's own for a stage. */
   endpoint: string;
+  buckets: TwinConfig['buckets'];
+  /** Athena in a stage; undefined for the twin (whose queries need no running twin: see `runQuery`). */
+  query?: (sql: string) => Promise<{ columns: { name: string; type: string }[]; rows: unknown[][] }>;
   store: S3ObjectStore;
   contracts: Contract[];
   executions: ExecutionApi;
@@ -87,11 +91,13 @@ function remoteExecutions(controlUrl: string): ExecutionApi {
  */
 export async function openTwin(config: TwinConfig, options: { listen?: boolean } = {}): Promise<TwinHandle> {
   const contracts = await loadContracts(config.schemasDir);
+  if (config.stage) return openAwsStage(config.stage, contracts);
   const running = await findRunningTwin(config);
   if (running) {
     return {
       mode: 'running',
       endpoint: running.s3Endpoint,
+      buckets: config.buckets,
       store: new S3ObjectStore(createS3Client({ endpoint: running.s3Endpoint })),
       contracts,
       executions: remoteExecutions(running.controlUrl),
@@ -111,5 +117,35 @@ export async function openTwin(config: TwinConfig, options: { listen?: boolean }
   const close = async () => {
     await twin.close();
   };
-  return { mode: 'in-process', endpoint: twin.s3.endpoint, store: twin.store, contracts, executions: twin.runner, close };
+  return { mode: 'in-process', endpoint: twin.s3.endpoint, buckets: config.buckets, store: twin.store, contracts, executions: twin.runner, close };
+}
+
+/** A deployed stage: its buckets, Step Functions executions and Athena, found from SST's outputs. */
+async function openAwsStage(stage: string, contracts: Contract[]): Promise<TwinHandle> {
+  const { openStage } = await import('../aws/openStage.js');
+  let handle: Awaited<ReturnType<typeof openStage>>;
+  try {
+    handle = await openStage(stage);
+  } catch (err) {
+    const e = err as Error;
+    const hint =
+      e.name === 'AwsCredentialsError'
+        ? 'set AWS credentials and a region (AWS_PROFILE / AWS_REGION), as for sst deploy'
+        : 'deploy it first: npx sst deploy --stage ' + stage;
+    throw new CliError(`${e.name}: ${e.message}`, EXIT.unavailable, hint);
+  }
+  const { outputs } = handle;
+  return {
+    mode: 'aws',
+    endpoint: `https://s3.amazonaws.com`,
+    buckets: { ingest: outputs.ingestBucket, raw: outputs.rawBucket, curated: outputs.curatedBucket, quarantine: outputs.quarantineBucket },
+    store: new S3ObjectStore(createS3Client()),
+    contracts,
+    executions: handle.executions,
+    query: async (sql) => {
+      const result = await handle.query(sql);
+      return { columns: result.columns.map((c) => ({ name: c.name, type: c.type })), rows: result.rows.map((r) => result.columns.map((c) => r[c.name] ?? null)) };
+    },
+    close: async () => {},
+  };
 }

@@ -12,14 +12,17 @@ export interface TwinConfig {
   buckets: { ingest: string; raw: string; curated: string; quarantine: string };
   /** Catalog database of the dataset tables. */
   database: string;
+  /** When set, `lake` commands act on this deployed AWS stage instead of the twin. */
+  stage?: string;
 }
 
 /** The twin's S3 endpoint port unless `--port` or `LAKE_PORT` says otherwise. */
 export const DEFAULT_TWIN_PORT = 4568;
 
 /** Twin configuration from options and the environment (`LAKE_DIR`, `LAKE_PORT`). */
-export function twinConfig(options: { dir?: string; port?: number; schemasDir?: string } = {}): TwinConfig {
+export function twinConfig(options: { dir?: string; port?: number; schemasDir?: string; stage?: string } = {}): TwinConfig {
   return {
+    ...(options.stage ? { stage: options.stage } : {}),
     dir: resolve(options.dir ?? process.env.LAKE_DIR ?? '.lake'),
     port: options.port ?? (process.env.LAKE_PORT ? Number(process.env.LAKE_PORT) : DEFAULT_TWIN_PORT),
     schemasDir: resolve(options.schemasDir ?? 'schemas'),

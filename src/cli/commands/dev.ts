@@ -22,6 +22,7 @@ export interface DevOptions {
 
 /** Start the twin; load the samples when asked (or on a first start); serve until Ctrl-C. */
 export async function dev(config: TwinConfig, options: DevOptions, print: (line: string) => void): Promise<number> {
+  if (config.stage) throw new CliError('lake dev starts the local twin; it takes no --stage', EXIT.usage, 'for live Lambdas in a stage, run: npx sst dev');
   if (await findRunningTwin(config)) {
     throw new CliError(`a lake dev already runs for ${config.dir}`, EXIT.unavailable, 'use it, or stop it with Ctrl-C first');
   }

@@ -41,13 +41,13 @@ export async function ingest(config: TwinConfig, files: string[], options: Inges
       const size = (await stat(file)).size;
       const upload = new Upload({
         client: twin.store.client,
-        params: { Bucket: config.buckets.ingest, Key: key, Body: createReadStream(file) },
+        params: { Bucket: twin.buckets.ingest, Key: key, Body: createReadStream(file) },
       });
       const big = size > 8 * 1024 * 1024 && process.stderr.isTTY;
       if (big) upload.on('httpUploadProgress', (p) => process.stderr.write(`\r  ${key} ${progressBar(p.loaded ?? 0, size)}`));
       await upload.done();
       if (big) process.stderr.write('\n');
-      print(`  uploaded s3://${config.buckets.ingest}/${key} (${size} bytes)`);
+      print(`  uploaded s3://${twin.buckets.ingest}/${key} (${size} bytes)`);
       keys.push(key);
     }
     if (options.wait === false) return EXIT.ok;

@@ -4,6 +4,7 @@ import { QueryEngine, s3rverFileResolver, type QueryResult } from '../../local/q
 import { twinPaths, type TwinConfig } from '../../local/twinConfig.js';
 import { CliError, EXIT } from '../errors.js';
 import { formatCsv, formatJson, formatTable } from '../format.js';
+import { openTwin } from '../twinHandle.js';
 
 /** Run one query against the twin's registered partitions (no running twin needed). */
 export async function runQuery(config: TwinConfig, sql: string): Promise<QueryResult> {
@@ -32,14 +33,22 @@ export function printResult(result: QueryResult, format: 'table' | 'json' | 'csv
   else print(`${formatTable(names, result.rows)}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`);
 }
 
-/** `lake query`. */
+/** `lake query`: the twin's DuckDB, or Athena in the stage given with `--stage`. */
 export async function query(config: TwinConfig, sql: string, format: 'table' | 'json' | 'csv', print: (line: string) => void): Promise<number> {
+  if (config.stage) {
+    const stage = await openTwin(config);
+    printResult(await stage.query!(sql), format, print);
+    return EXIT.ok;
+  }
   printResult(await runQuery(config, sql), format, print);
   return EXIT.ok;
 }
 
 /** `lake tables`: every catalog table with its partitions and row count. */
 export async function tables(config: TwinConfig, print: (line: string) => void): Promise<number> {
+  if (config.stage) {
+    throw new CliError('lake tables reads the local catalog only', EXIT.usage, `in a stage, ask Athena: lake --stage ${config.stage} query "SHOW TABLES"`);
+  }
   const catalog = new LocalCatalog(twinPaths(config).catalog);
   const list = await catalog.listTables(config.database);
   if (list.length === 0) {

@@ -9,7 +9,7 @@ import { EXIT } from '../errors.js';
 export async function reprocess(config: TwinConfig, target: string, print: (line: string) => void): Promise<number> {
   const twin = await openTwin(config);
   try {
-    const sources = await rawSources({ store: twin.store, contracts: twin.contracts, buckets: config.buckets }, target);
+    const sources = await rawSources({ store: twin.store, contracts: twin.contracts, buckets: twin.buckets }, target);
     print(`  reprocessing ${sources.length} raw file(s) of ${target}…`);
     const arns = [];
     for (const source of sources) arns.push((await twin.executions.startExecution({ input: { source } })).executionArn);
