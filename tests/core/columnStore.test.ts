@@ -16,6 +16,30 @@ describe('columnStore', () => {
     expect(out).toEqual(input);
   });
 
+  it('holds repeating strings as a dictionary of JS strings, and switches to bytes once mostly distinct', () => {
+    const hint = { distinct: false };
+    const repeating = columnStore('string', hint);
+    const input: (string | null)[] = [];
+    for (let i = 0; i < 5000; i++) input.push(i % 11 === 0 ? null : `name ${i % 300} ✓`);
+    let added = 0;
+    for (const v of input) added += repeating.push(v);
+    expect(added).toBe(repeating.bytes - columnStore('string').bytes);
+    expect(repeating.distinct).toBe(false);
+    expect(repeating.values()).toEqual(input);
+    expect(hint.distinct).toBe(false);
+
+    const free = columnStore('string', hint);
+    const text: (string | null)[] = [];
+    for (let i = 0; i < 3000; i++) text.push(i % 13 === 0 ? null : i % 3 === 0 ? `héllo ${i}` : `row ${i}`);
+    added = 0;
+    for (const v of text) added += free.push(v);
+    expect(added).toBe(free.bytes - columnStore('string').bytes);
+    expect(free.distinct).toBe(true);
+    expect(hint.distinct).toBe(true); // later stores of the column start as bytes
+    expect(columnStore('string', hint).distinct).toBe(true);
+    expect(free.values().map((v) => (v === null ? null : decoder.decode(v as Uint8Array)))).toEqual(text);
+  });
+
   it('holds numbers, bigints and other values with nulls', () => {
     const cases: [Parameters<typeof columnStore>[0], unknown[]][] = [
       ['timestamp', [0, -1, 1.7e12, null, 8.64e15]],

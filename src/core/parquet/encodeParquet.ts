@@ -16,6 +16,11 @@ const gzipFast = (bytes: Uint8Array): Uint8Array => gzipSync(bytes, { level: 1 }
 export interface EncodeParquetOptions {
   /** Rows per row group. Default 131,072: big enough for Athena scans, small enough for Lambda memory. */
   rowGroupSize?: number;
+  /**
+   * Columns whose values the caller knows to be nearly all distinct (free text, ids): written
+   * PLAIN, skipping the writer's dictionary trial, which would only be thrown away.
+   */
+  plainColumns?: readonly string[];
 }
 
 /** Default rows per row group. */
@@ -36,12 +41,14 @@ export function encodeParquet(
   options: EncodeParquetOptions = {},
 ): Uint8Array {
   checkColumns(fields, columns);
+  const plain = new Set(options.plainColumns ?? []);
   const columnData: ColumnSource[] = fields.map((field) => ({
     name: field.name,
     data: columns[field.name] as ColumnSource['data'],
     nullable: field.nullable,
     // Min/max of free text rarely prunes a row group but costs a comparison per value.
     statistics: field.type !== 'string',
+    ...(plain.has(field.name) ? { encoding: 'PLAIN' as const } : {}),
   }));
   const buffer = parquetWriteBuffer({
     columnData,

@@ -1,2 +1,2 @@
-export { partitioner, partitionOfMs, partitionOfDays } from './partitionOf.js';
+export { hourPartitioner, partitioner, partitionOfDays, partitionOfHour, partitionOfMs } from './partitionOf.js';
 export type { Partition } from './partitionOf.js';

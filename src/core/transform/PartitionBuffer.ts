@@ -1,7 +1,7 @@
 import type { ColumnType } from '../contract/types.js';
 import type { Partition } from '../partition/partitionOf.js';
 import { columnStore } from './columnStore.js';
-import type { ColumnStore } from './columnStore.js';
+import type { ColumnStore, StringHint } from './columnStore.js';
 
 const ROW_NUMBER_BYTES = 8;
 
@@ -13,6 +13,7 @@ const ROW_NUMBER_BYTES = 8;
 export class PartitionBuffer {
   readonly partition: Partition;
   private readonly types: readonly ColumnType[];
+  private readonly hints: readonly StringHint[];
   private stores: ColumnStore[];
   private rowNumbers: number[] = [];
   /** Sequence number of the next part file of this partition. */
@@ -20,11 +21,19 @@ export class PartitionBuffer {
   /** Rows written or held over the buffer's life. */
   totalRows = 0;
 
-  /** @param types the contract type of each data column (audit columns are added at flush time) */
-  constructor(partition: Partition, types: readonly ColumnType[]) {
+  /**
+   * @param types the contract type of each data column (audit columns are added at flush time)
+   * @param hints one per column, shared by the buffers of one run (see `StringHint`)
+   */
+  constructor(partition: Partition, types: readonly ColumnType[], hints: readonly StringHint[] = stringHints(types.length)) {
     this.partition = partition;
     this.types = types;
-    this.stores = types.map(columnStore);
+    this.hints = hints;
+    this.stores = this.freshStores();
+  }
+
+  private freshStores(): ColumnStore[] {
+    return this.types.map((t, i) => columnStore(t, this.hints[i]));
   }
 
   /** Add one row: one value per column, of the column's JS type, or null. Returns the bytes newly allocated. */
@@ -49,11 +58,23 @@ export class PartitionBuffer {
     return sum;
   }
 
-  /** Hand over the held rows (strings as UTF-8 bytes) and start empty again. */
-  take(): { columns: unknown[][]; rowNumbers: number[] } {
-    const out = { columns: this.stores.map((s) => s.values()), rowNumbers: this.rowNumbers };
-    this.stores = this.types.map(columnStore);
+  /**
+   * Hand over the held rows (strings as JS strings or UTF-8 bytes, see `columnStore`), with which
+   * columns hold mostly distinct strings, and start empty again.
+   */
+  take(): { columns: unknown[][]; rowNumbers: number[]; distinct: boolean[] } {
+    const out = {
+      columns: this.stores.map((s) => s.values()),
+      rowNumbers: this.rowNumbers,
+      distinct: this.stores.map((s) => s.distinct === true),
+    };
+    this.stores = this.freshStores();
     this.rowNumbers = [];
     return out;
   }
+}
+
+/** Fresh string hints for `n` columns (see `StringHint`). */
+export function stringHints(n: number): StringHint[] {
+  return Array.from({ length: n }, () => ({ distinct: false }));
 }

@@ -13,16 +13,21 @@ export interface ColumnStore {
   values(): unknown[];
   /** Bytes allocated by this store. */
   readonly bytes: number;
+  /** For strings: true once the values are held as UTF-8 bytes because they are mostly distinct. */
+  readonly distinct?: boolean;
 }
 
 const INITIAL_ROWS = 256;
 const encoder = new TextEncoder();
 
-/** A store for values of `type`. */
-export function columnStore(type: ColumnType): ColumnStore {
+/**
+ * A store for values of `type`. String stores of one column share `hint` (see `StringHint`);
+ * without one, each store finds out for itself.
+ */
+export function columnStore(type: ColumnType, hint: StringHint = { distinct: false }): ColumnStore {
   switch (type) {
     case 'string':
-      return new Utf8Store();
+      return new Utf8Store(hint);
     case 'int':
     case 'double':
     case 'date':
@@ -50,16 +55,56 @@ function grow<T extends Uint8Array | Int32Array | Float64Array | BigInt64Array>(
   return next;
 }
 
+/**
+ * How a string column's values are best held, shared by every store of that column in one run:
+ * once one store finds the column's values mostly distinct, later stores start as bytes at once.
+ */
+export interface StringHint {
+  /** The values are mostly distinct: hold UTF-8 bytes (and write them PLAIN). */
+  distinct: boolean;
+}
+
+/** Distinct values a store keeps as JS strings before it may decide the column is free text. */
+const DICTIONARY_PROBE = 512;
+/** Distinct values a store keeps as JS strings at most. */
+const DICTIONARY_MAX = 4096;
+/** Rough heap bytes of one dictionary entry beyond its characters (string header, Map slot). */
+const ENTRY_OVERHEAD = 64;
+
+const decoder = new TextDecoder();
+
+/**
+ * Strings in one of two layouts. A column whose values repeat (names, codes, categories) is held
+ * as a small dictionary of JS strings plus an `Int32` id per row: no bytes copied per row, and the
+ * Parquet writer's own dictionary then keys its Map by those few strings. Once the values prove
+ * mostly distinct (more than `DICTIONARY_PROBE` distinct and over half the rows, or more than
+ * `DICTIONARY_MAX`), the store switches for good to UTF-8 bytes in one growing buffer.
+ */
 class Utf8Store implements ColumnStore {
-  private data = new Uint8Array(INITIAL_ROWS * 16);
+  private data = new Uint8Array(0);
   private used = 0;
-  /** ends[i] is the end of value i; value i starts at ends[i - 1] (or 0). */
+  /** Bytes layout: ends[i] is the end of value i, which starts at ends[i - 1] (or 0). Dictionary layout: the id of value i. */
   private ends = new Int32Array(INITIAL_ROWS);
   private nulls = new Uint8Array(INITIAL_ROWS);
   private rows = 0;
+  private dictionary: Map<string, number> | null;
+  private entries: string[] = [];
+  private entryBytes = 0;
+  private readonly hint: StringHint;
+
+  constructor(hint: StringHint) {
+    this.hint = hint;
+    this.dictionary = hint.distinct ? null : new Map();
+    if (hint.distinct) this.data = new Uint8Array(INITIAL_ROWS * 16);
+  }
 
   get bytes(): number {
-    return this.data.byteLength + this.ends.byteLength + this.nulls.byteLength;
+    return this.data.byteLength + this.ends.byteLength + this.nulls.byteLength + this.entryBytes;
+  }
+
+  /** Whether the values are held as UTF-8 bytes (mostly distinct) rather than as a dictionary. */
+  get distinct(): boolean {
+    return this.dictionary === null;
   }
 
   push(value: unknown): number {
@@ -73,15 +118,44 @@ class Utf8Store implements ColumnStore {
     }
     if (value === null || value === undefined) {
       this.nulls[row] = 1;
-      this.ends[row] = this.used;
+      this.ends[row] = this.dictionary === null ? this.used : 0;
       return added;
     }
     const s = value as string;
+    const dictionary = this.dictionary;
+    if (dictionary !== null) {
+      let id = dictionary.get(s);
+      if (id === undefined) {
+        const size = dictionary.size;
+        if (size >= DICTIONARY_MAX || (size >= DICTIONARY_PROBE && size * 2 > row)) {
+          this.hint.distinct = true;
+          added += this.toBytes(row);
+          return added + this.pushBytes(row, s);
+        }
+        // A fresh flat copy: the parser's substring would pin the whole CSV block it was cut from.
+        const copy = decoder.decode(encoder.encode(s));
+        id = size;
+        dictionary.set(copy, id);
+        this.entries.push(copy);
+        const entry = copy.length * 2 + ENTRY_OVERHEAD;
+        this.entryBytes += entry;
+        added += entry;
+      }
+      this.nulls[row] = 0;
+      this.ends[row] = id;
+      return added;
+    }
+    return added + this.pushBytes(row, s);
+  }
+
+  /** Write `s` as value `row` in the bytes layout; returns the bytes newly allocated. */
+  private pushBytes(row: number, s: string): number {
+    let added = 0;
     const n = s.length;
     const start = this.used;
     if (start + n * 3 > this.data.length) {
       added -= this.data.byteLength;
-      this.data = grow(this.data, start + n * 3, (m) => new Uint8Array(m));
+      this.data = grow(this.data, Math.max(start + n * 3, INITIAL_ROWS * 16), (m) => new Uint8Array(m));
       added += this.data.byteLength;
     }
     const data = this.data;
@@ -101,9 +175,41 @@ class Utf8Store implements ColumnStore {
     return added;
   }
 
+  /** Switch the first `rows` values from the dictionary layout to bytes; returns the bytes newly allocated. */
+  private toBytes(rows: number): number {
+    const before = this.bytes;
+    const { entries, nulls } = this;
+    const encoded = entries.map((e) => encoder.encode(e));
+    let total = 0;
+    for (let i = 0; i < rows; i++) if (!nulls[i]) total += encoded[this.ends[i]!]!.length;
+    let size = INITIAL_ROWS * 16;
+    while (size < total) size *= 2;
+    const data = new Uint8Array(size);
+    const ends = this.ends;
+    let pos = 0;
+    for (let i = 0; i < rows; i++) {
+      if (!nulls[i]) {
+        const bytes = encoded[ends[i]!]!;
+        data.set(bytes, pos);
+        pos += bytes.length;
+      }
+      ends[i] = pos; // overwrites the id just read
+    }
+    this.data = data;
+    this.used = pos;
+    this.dictionary = null;
+    this.entries = [];
+    this.entryBytes = 0;
+    return this.bytes - before;
+  }
+
   values(): unknown[] {
     const out: unknown[] = new Array(this.rows);
-    const { data, ends, nulls } = this;
+    const { data, ends, nulls, entries } = this;
+    if (this.dictionary !== null) {
+      for (let i = 0; i < this.rows; i++) out[i] = nulls[i] ? null : entries[ends[i]!];
+      return out;
+    }
     let start = 0;
     for (let i = 0; i < this.rows; i++) {
       const end = ends[i]!;

@@ -1,14 +1,14 @@
 import { dialectOf } from '../contract/dialect.js';
 import { readCsv } from '../csv/readCsv.js';
 import { encodeParquet } from '../parquet/index.js';
-import { partitioner, partitionOfMs } from '../partition/partitionOf.js';
+import { hourPartitioner, partitionOfHour, partitionOfMs } from '../partition/partitionOf.js';
 import type { Partition } from '../partition/partitionOf.js';
 import { compileRowValidator } from '../validate/compileRowValidator.js';
 import { DuplicateKeys } from '../validate/DuplicateKeys.js';
 import type { RowIssue } from '../validate/types.js';
 import { curatedFields, rejectedFields } from './fields.js';
 import { assertSourceId, curatedKey, rejectedKey } from './keys.js';
-import { PartitionBuffer } from './PartitionBuffer.js';
+import { PartitionBuffer, stringHints } from './PartitionBuffer.js';
 import type { ChunkSummary, PartitionCount, TransformInput } from './types.js';
 
 /**
@@ -34,13 +34,15 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
   const width = contract.columns.length;
   const validator = compileRowValidator(contract);
   const duplicates = new DuplicateKeys(contract);
-  const partitionOf = partitioner(contract, input.ingestedAt);
+  const hourOf = hourPartitioner(contract, input.ingestedAt);
   const ingestPartition = partitionOfMs(input.ingestedAt.getTime());
   const curatedSchema = curatedFields(contract);
   const rejectedSchema = rejectedFields(contract);
 
   const curatedTypes = contract.columns.map((c) => c.type);
-  const curated = new Map<string, PartitionBuffer>();
+  const curatedHints = stringHints(width);
+  /** Curated buffers by hour since epoch (see `hourPartitioner`): no key object or string per row. */
+  const curated = new Map<number, PartitionBuffer>();
   const rejected = new PartitionBuffer(
     ingestPartition,
     rejectedSchema.slice(0, width + 3).map((f) => f.type),
@@ -65,16 +67,18 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
   const flush = async (buffer: PartitionBuffer, isRejected: boolean): Promise<void> => {
     if (buffer.rows === 0) return;
     held -= buffer.bytes;
-    const { columns, rowNumbers } = buffer.take();
+    const { columns, rowNumbers, distinct } = buffer.take();
     held += buffer.bytes; // the emptied buffer's fresh stores
     const schema = isRejected ? rejectedSchema : curatedSchema;
     const data: Record<string, unknown[]> = audit(rowNumbers);
+    const plainColumns = ['_row_number'];
     columns.forEach((values, i) => {
       data[schema[i]!.name] = values;
+      if (distinct[i]) plainColumns.push(schema[i]!.name);
     });
     const keyOf = isRejected ? rejectedKey : curatedKey;
     const key = keyOf(contract.dataset, buffer.partition, source.sourceId, chunk.index, buffer.seq++);
-    await sink.put(key, encodeParquet(schema, data), PARQUET_TYPE);
+    await sink.put(key, encodeParquet(schema, data, { plainColumns }), PARQUET_TYPE);
     files.push(key);
   };
 
@@ -111,10 +115,10 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
       const rowNumber = batch.firstRowNumber + j;
       rowsRead++;
       let issues = validator.check(fields, values, texts);
-      let partition: Partition | null = null;
+      let hour: number | null = null;
       if (issues === null || issues[0]!.code !== 'column_count') {
-        partition = partitionOf(values);
-        if (partition === null && !issues?.some((i) => i.column === contract.partitionBy)) {
+        hour = hourOf(values);
+        if (hour === null && !issues?.some((i) => i.column === contract.partitionBy)) {
           const name = contract.partitionBy!;
           (issues ??= []).push({ code: 'required', column: name, message: `${name} is required: it gives the partition` });
         }
@@ -124,11 +128,10 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
         const dup = duplicates.check(key);
         if (dup) (issues ??= []).push(dup);
       }
-      if (issues === null && partition !== null) {
-        const name = `${partition.date}/${partition.hour}`;
-        let buffer = curated.get(name);
+      if (issues === null && hour !== null) {
+        let buffer = curated.get(hour);
         if (!buffer) {
-          curated.set(name, (buffer = new PartitionBuffer(partition, curatedTypes)));
+          curated.set(hour, (buffer = new PartitionBuffer(partitionOfHour(hour), curatedTypes, curatedHints)));
           held += buffer.bytes;
         }
         held += buffer.push(values, rowNumber);

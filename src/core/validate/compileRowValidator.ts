@@ -27,6 +27,8 @@ interface CompiledColumn {
 /** Compile the per-column coercers, constraint checks and row rules of a contract. */
 export function compileRowValidator(contract: Contract): RowValidator {
   const nulls = new Set(dialectOf(contract).nullMarkers);
+  // A field longer than every null marker is not one: no hash of the whole field for the Set lookup.
+  const longestNull = Math.max(0, ...[...nulls].map((m) => m.length));
   const columns: CompiledColumn[] = contract.columns.map((c) => ({
     name: c.name,
     nullable: c.nullable ?? true,
@@ -53,7 +55,7 @@ export function compileRowValidator(contract: Contract): RowValidator {
         const col = columns[i]!;
         const text = fields[i]!.trim();
         texts[i] = text;
-        if (nulls.has(text)) {
+        if (text.length <= longestNull && nulls.has(text)) {
           values[i] = null;
           if (!col.nullable) (issues ??= []).push({ code: 'required', column: col.name, message: `${col.name} is required` });
           continue;
