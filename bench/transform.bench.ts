@@ -9,8 +9,13 @@
  * Each engine line also shows the job's CPU time; on a shared machine the CPU-time ratio is the
  * steadier figure, the wall-time ratio (last line) the one the project's bar is set on.
  *
+ * Our engine's process gets the transform Lambda's Node flags (`TRANSFORM_NODE_OPTIONS` in
+ * `stacks/documents/functions.ts`, its `NODE_OPTIONS` in AWS) unless `--node-opt` replaces them
+ * or `--bare` drops them.
+ *
  * Usage: npm run bench -- [--rows 1000000] [--budget BYTES] [--only ours|duckdb] [--cpu-prof] [--tsx]
- *   [--node-opt=--max-semi-space-size=64] (Node flags for our engine's process)
+ *   [--node-opt=--max-semi-space-size=64] (Node flags for our engine's process, instead of the Lambda's)
+ *   [--bare] (no Node flags for our engine)
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,6 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { TRANSFORM_NODE_OPTIONS } from '../stacks/documents/functions.js';
 import { benchContract } from './contract.js';
 import type { EngineResult } from './engines/types.js';
 import { peakRssMb, runChild } from './lib/childProcess.js';
@@ -31,6 +37,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     'node-opt': { type: 'string', multiple: true },
+    bare: { type: 'boolean', default: false },
     tsx: { type: 'boolean', default: false },
     engine: { type: 'string' },
     input: { type: 'string' },
@@ -62,6 +69,20 @@ async function bundleOurs(dir: string): Promise<string> {
     logLevel: 'error',
   });
   return outfile;
+}
+
+/** Our engine's Node flags: `--node-opt` if given, none with `--bare`, else the transform Lambda's. */
+function oursNodeFlags(): string[] {
+  if (args['node-opt']) return [...args['node-opt']];
+  if (args.bare) return [];
+  return TRANSFORM_NODE_OPTIONS.split(/\s+/).filter(Boolean);
+}
+
+/** Says where our engine's flags came from. */
+function flagsNote(): string {
+  if (args['node-opt']) return ' (from --node-opt, not the Lambda\'s)';
+  if (args.bare) return ' (--bare: not the Lambda\'s TRANSFORM_NODE_OPTIONS)';
+  return ' (= the transform Lambda\'s NODE_OPTIONS, TRANSFORM_NODE_OPTIONS)';
 }
 
 /** The memory budget handed to our transform, if given. */
@@ -96,7 +117,7 @@ async function main(): Promise<void> {
       if (args.only && args.only !== engine) continue;
       const out = join(dir, engine);
       mkdirSync(out);
-      const nodeArgs = engine === 'ours' ? [...(args['node-opt'] ?? [])] : [];
+      const nodeArgs = engine === 'ours' ? oursNodeFlags() : [];
       if (args['cpu-prof'] && engine === 'ours') nodeArgs.push('--cpu-prof', '--cpu-prof-dir', process.cwd());
       const childArgs = ['--input', input, '--out', out];
       if (args.budget) childArgs.push('--budget', args.budget);
@@ -105,7 +126,7 @@ async function main(): Promise<void> {
       else childArgs.unshift('--engine', engine);
       if (engine === 'ours') {
         const how = args.tsx ? 'from source under tsx' : 'from an esbuild bundle under plain node';
-        console.log(`ours: ${how}; node flags: ${nodeArgs.join(' ') || '(none)'}`);
+        console.log(`ours: ${how}; node flags: ${nodeArgs.join(' ') || '(none)'}${flagsNote()}`);
       }
       results[engine] = await runChild<EngineResult>(script, childArgs, nodeArgs);
       console.log(report(engine, results[engine]));

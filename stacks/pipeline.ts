@@ -52,7 +52,7 @@ function createFunctions(storage: Storage, names: StageNames, ctx: $util.Output<
         copyFiles: [{ from: 'schemas', to: 'schemas' }],
         logging: { format: 'json', retention: '1 month' },
         environment: buckets.apply(([, raw, curated, quarantine]) =>
-          handlerEnvironment({ rawBucket: raw, curatedBucket: curated, quarantineBucket: quarantine, database: names.database }),
+          handlerEnvironment({ rawBucket: raw, curatedBucket: curated, quarantineBucket: quarantine, database: names.database }, spec.name),
         ),
         permissions: $util.all([buckets, ctx]).apply(([[ingest, raw, curated, quarantine], c]) =>
           handlerPermissions(

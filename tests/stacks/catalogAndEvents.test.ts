@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogTableArgs, datasetTables, workgroupConfiguration } from '../../stacks/documents/catalog.js';
 import { matchesPattern, objectCreatedPattern } from '../../stacks/documents/eventPattern.js';
 import { lifecycleRules } from '../../stacks/documents/storage.js';
-import { handlerEnvironment, HANDLERS, RUNTIME } from '../../stacks/documents/functions.js';
+import { handlerEnvironment, HANDLERS, RUNTIME, TRANSFORM_NODE_OPTIONS } from '../../stacks/documents/functions.js';
 import { checkStage, stageNames, stageParameters, STAGE_PARAMETER_KEYS } from '../../src/aws/stageNames.js';
 import { curatedTableInput } from '../../src/core/catalog/tableInput.js';
 import type { Contract } from '../../src/core/contract/types.js';
@@ -115,6 +115,11 @@ describe('storage, functions and names', () => {
     const env = handlerEnvironment({ rawBucket: 'r', curatedBucket: 'c', quarantineBucket: 'q', database: 'd' });
     expect(env).toMatchObject({ RAW_BUCKET: 'r', CURATED_BUCKET: 'c', QUARANTINE_BUCKET: 'q', CATALOG_DATABASE: 'd', CONTRACTS_DIR: 'schemas' });
     expect(env).not.toHaveProperty('S3_ENDPOINT');
+    expect(env).not.toHaveProperty('NODE_OPTIONS');
+    // The transform runs with the Node flags the benchmark measures it with.
+    const transformEnv = handlerEnvironment({ rawBucket: 'r', curatedBucket: 'c', quarantineBucket: 'q', database: 'd' }, 'transform');
+    expect(transformEnv).toMatchObject({ ...env, NODE_OPTIONS: TRANSFORM_NODE_OPTIONS });
+    expect(TRANSFORM_NODE_OPTIONS).toMatch(/^--max-semi-space-size=\d+$/);
   });
 
   it('derives Glue-safe, deterministic names from the stage', () => {
