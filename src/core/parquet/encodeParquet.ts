@@ -26,13 +26,18 @@ export interface EncodeParquetOptions {
 /** Default rows per row group. */
 export const DEFAULT_ROW_GROUP_SIZE = 131_072;
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
 const CREATED_BY = 'lakehouse-twin (hyparquet-writer)';
 
 /**
  * Encode columns as one GZIP-compressed Parquet file.
  *
  * Values per type: string→string (or its UTF-8 bytes as a `Uint8Array`), int→number, bigint→bigint, double→number, boolean→boolean,
- * date→days since epoch, timestamp→ms since epoch (UTC), decimal(p,s)→bigint unscaled; null for null.
+ * date→days since epoch, timestamp→ms since epoch (UTC) as a number or a bigint (the writer stores
+ * INT64 as bigints, so handing them over as bigints saves a conversion per value), decimal(p,s)→bigint
+ * unscaled; null for null.
  * @example encodeParquet([{ name: 'id', type: 'bigint', nullable: false }], { id: [1n, 2n] })
  */
 export function encodeParquet(
@@ -113,6 +118,10 @@ function checkValues(field: ParquetField, values: unknown[]): void {
       throw new ParquetValueError(`null in non-nullable column ${field.name}`, { column: field.name, row });
     }
     if (expected === 'string' && v instanceof Uint8Array) continue; // UTF-8 bytes, written as they are
+    if (field.type === 'timestamp' && typeof v === 'bigint') {
+      if (v >= INT64_MIN && v <= INT64_MAX) continue;
+      throw new ParquetValueError(`column ${field.name} (timestamp) got ${v}, beyond INT64`, { column: field.name, row });
+    }
     const bad =
       typeof v !== expected ||
       (integral && (!Number.isInteger(v) || (v as number) >= intLimit || (v as number) < -intLimit)) ||

@@ -10,7 +10,7 @@ import type { ColumnType } from '../contract/types.js';
 export interface ColumnStore {
   /** Append one value (of the column's JS type, see `encodeParquet`) or null; returns the bytes newly allocated. */
   push(value: unknown): number;
-  /** The held values as `encodeParquet` takes them (strings as UTF-8 `Uint8Array` views). */
+  /** The held values as `encodeParquet` takes them (strings as JS strings or UTF-8 `Uint8Array` views, timestamps as bigints). */
   values(): unknown[];
   /** Bytes allocated by this store. */
   readonly bytes: number;
@@ -32,8 +32,9 @@ export function columnStore(type: ColumnType, hint: StringHint = { distinct: fal
     case 'int':
     case 'double':
     case 'date':
+      return new NumberStore(false);
     case 'timestamp':
-      return new NumberStore();
+      return new NumberStore(true);
     case 'bigint':
       return new BigIntStore();
     default:
@@ -214,10 +215,19 @@ class Utf8Store implements ColumnStore {
   }
 }
 
+/**
+ * Numbers in a `Float64Array`. Timestamps come out of `values()` as bigints: the Parquet writer
+ * stores INT64 as bigints, and reading a double out of the array would box it only to convert it.
+ */
 class NumberStore implements ColumnStore {
   private data = new Float64Array(INITIAL_ROWS);
   private nulls = new Uint8Array(INITIAL_ROWS);
   private rows = 0;
+  private readonly asBigInt: boolean;
+
+  constructor(asBigInt: boolean) {
+    this.asBigInt = asBigInt;
+  }
 
   get bytes(): number {
     return this.data.byteLength + this.nulls.byteLength;
@@ -239,7 +249,9 @@ class NumberStore implements ColumnStore {
 
   values(): unknown[] {
     const out: unknown[] = new Array(this.rows);
-    for (let i = 0; i < this.rows; i++) out[i] = this.nulls[i] ? null : this.data[i];
+    const { data, nulls } = this;
+    if (this.asBigInt) for (let i = 0; i < this.rows; i++) out[i] = nulls[i] ? null : BigInt(data[i]!);
+    else for (let i = 0; i < this.rows; i++) out[i] = nulls[i] ? null : data[i];
     return out;
   }
 }

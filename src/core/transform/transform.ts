@@ -53,13 +53,14 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
   let rowsCurated = 0;
   let rowsRejected = 0;
 
+  const ingestedAtMs = BigInt(input.ingestedAt.getTime());
   const audit = (rowNumbers: number[]): Record<string, unknown[]> => {
     const n = rowNumbers.length;
     return {
       _source_key: new Array(n).fill(source.key),
       _source_version: new Array(n).fill(source.version),
       _row_number: rowNumbers.map((r) => BigInt(r)),
-      _ingested_at: new Array(n).fill(input.ingestedAt.getTime()),
+      _ingested_at: new Array(n).fill(ingestedAtMs), // one bigint for every row: no conversion per row
       _execution_id: new Array(n).fill(input.executionId),
     };
   };

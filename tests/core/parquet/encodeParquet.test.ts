@@ -82,7 +82,7 @@ describe('encodeParquet through DuckDB', () => {
   });
 
   it('writes the timestamp as INT64 millis adjusted to UTC and compresses with GZIP', () => {
-    const bytes = encodeParquet([{ name: 't', type: 'timestamp', nullable: true }], { t: [1, null] });
+    const bytes = encodeParquet([{ name: 't', type: 'timestamp', nullable: true }], { t: [1, null, 2n] });
     const meta = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     expect(meta.schema[1]).toMatchObject({
       type: 'INT64',
@@ -124,6 +124,7 @@ describe('encodeParquet input checks', () => {
     ['int', '1'],
     ['bigint', 1],
     ['timestamp', new Date(0)],
+    ['timestamp', 2n ** 63n],
     ['date', 0.5],
     ['string', 1],
     ['boolean', 1],
