@@ -12,6 +12,26 @@ export const OUT_OF_RANGE: unique symbol = Symbol('out-of-range');
 export type Coerce = (text: string) => unknown;
 
 const INT_TEXT = /^[+-]?\d+$/;
+
+/**
+ * The value of `[+-]?` and 1 to 15 ASCII digits (exact as a double), or NaN for anything else,
+ * which then takes the general path. One pass over the characters: no regex, no string parse.
+ */
+function shortInteger(t: string): number {
+  const n = t.length;
+  if (n === 0 || n > 16) return NaN;
+  let i = 0;
+  const sign = t.charCodeAt(0);
+  if (sign === 43 || sign === 45) i = 1; // + -
+  if (i === n || n - i > 15) return NaN;
+  let v = 0;
+  for (; i < n; i++) {
+    const d = t.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return sign === 45 ? -v : v;
+}
 const DOUBLE_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -40,12 +60,16 @@ export function compileCoercer(column: ColumnSpec): Coerce {
       return (t) => t;
     case 'int':
       return (t) => {
+        const short = shortInteger(t);
+        if (short === short) return short >= -2147483648 && short <= 2147483647 ? short : OUT_OF_RANGE; // not NaN
         if (!INT_TEXT.test(t)) return NOT_TYPE;
         const v = Number(t);
         return v >= -2147483648 && v <= 2147483647 ? v : OUT_OF_RANGE;
       };
     case 'bigint':
       return (t) => {
+        const short = shortInteger(t);
+        if (short === short) return BigInt(short); // not NaN: ≤ 15 digits, exact and within INT64
         if (!INT_TEXT.test(t)) return NOT_TYPE;
         const v = BigInt(t);
         return v >= INT64_MIN && v <= INT64_MAX ? v : OUT_OF_RANGE;
