@@ -51,7 +51,9 @@ async function child(engine: string, input: string, out: string): Promise<void> 
   const result =
     engine === 'duckdb'
       ? await (await import('./engines/duckdbJob.js')).runDuckDbJob(input, out)
-      : await (await import('./engines/oursJob.js')).runOursJob(benchContract, input, out, budgetBytes());
+      : await (
+          await import('./engines/oursJob.js')
+        ).runOursJob(benchContract, input, out, budgetBytes());
   console.log(JSON.stringify({ ...result, peakRssMb: peakRssMb() }));
 }
 
@@ -80,9 +82,9 @@ function oursNodeFlags(): string[] {
 
 /** Says where our engine's flags came from. */
 function flagsNote(): string {
-  if (args['node-opt']) return ' (from --node-opt, not the Lambda\'s)';
-  if (args.bare) return ' (--bare: not the Lambda\'s TRANSFORM_NODE_OPTIONS)';
-  return ' (= the transform Lambda\'s NODE_OPTIONS, TRANSFORM_NODE_OPTIONS)';
+  if (args['node-opt']) return " (from --node-opt, not the Lambda's)";
+  if (args.bare) return " (--bare: not the Lambda's TRANSFORM_NODE_OPTIONS)";
+  return " (= the transform Lambda's NODE_OPTIONS, TRANSFORM_NODE_OPTIONS)";
 }
 
 /** The memory budget handed to our transform, if given. */
@@ -118,7 +120,8 @@ async function main(): Promise<void> {
       const out = join(dir, engine);
       mkdirSync(out);
       const nodeArgs = engine === 'ours' ? oursNodeFlags() : [];
-      if (args['cpu-prof'] && engine === 'ours') nodeArgs.push('--cpu-prof', '--cpu-prof-dir', process.cwd());
+      if (args['cpu-prof'] && engine === 'ours')
+        nodeArgs.push('--cpu-prof', '--cpu-prof-dir', process.cwd());
       const childArgs = ['--input', input, '--out', out];
       if (args.budget) childArgs.push('--budget', args.budget);
       let script = self;
@@ -134,10 +137,17 @@ async function main(): Promise<void> {
     const { ours, duckdb } = results;
     if (ours && duckdb) {
       if (ours.rowsCurated !== duckdb.rowsCurated || ours.rowsRejected !== duckdb.rowsRejected) {
-        console.log(`WARNING: engines disagree (curated ${ours.rowsCurated} vs ${duckdb.rowsCurated})`);
+        console.log(
+          `WARNING: engines disagree (curated ${ours.rowsCurated} vs ${duckdb.rowsCurated})`,
+        );
       }
-      if (ours.cpuMs && duckdb.cpuMs) console.log(`cpu-time ratio vs duckdb: ${(ours.cpuMs / duckdb.cpuMs).toFixed(2)}`);
-      console.log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+      if (ours.cpuMs && duckdb.cpuMs)
+        console.log(`cpu-time ratio vs duckdb: ${(ours.cpuMs / duckdb.cpuMs).toFixed(2)}`);
+      console.log(
+        `load average: ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
+      );
       console.log(`ratio vs duckdb: ${(ours.ms / duckdb.ms).toFixed(2)}`);
     }
   } finally {

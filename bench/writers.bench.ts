@@ -54,7 +54,16 @@ async function main(): Promise<void> {
     ];
     for (const name of Object.keys(CANDIDATES)) {
       const out = join(dir, `${name.replace(/\W+/g, '_')}.parquet`);
-      const r = await runChild<ChildResult>(self, ['--child', name, '--out', out, '--rows', String(rows), '--modules', args.modules]);
+      const r = await runChild<ChildResult>(self, [
+        '--child',
+        name,
+        '--out',
+        out,
+        '--rows',
+        String(rows),
+        '--modules',
+        args.modules,
+      ]);
       const { types, aggregates } = await inspect(out);
       const typeNotes = TYPED_FIELDS.filter((f) => types[f.name] !== EXPECTED_TYPES[f.name]).map(
         (f) => `${f.name}: ${types[f.name]}`,
@@ -99,22 +108,30 @@ const AGGREGATES: Record<string, string> = {
   salary: 'sum(round(salary * 100))::BIGINT',
   active: 'count_if(active)',
   birth_date: "sum(birth_date - DATE '1970-01-01')",
-  bonus: 'count(bonus) || \'/\' || sum(bonus)',
+  bonus: "count(bonus) || '/' || sum(bonus)",
   balance: 'sum(balance)',
 };
 
 /** DESCRIBE types and whole-column aggregates, as strings. */
-async function inspect(path: string): Promise<{ types: Record<string, string>; aggregates: Record<string, string> }> {
+async function inspect(
+  path: string,
+): Promise<{ types: Record<string, string>; aggregates: Record<string, string> }> {
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   try {
     const src = `read_parquet('${path}')`;
-    const described = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${src}`)).getRowObjectsJson();
-    const types = Object.fromEntries(described.map((r) => [String(r.column_name), String(r.column_type)]));
+    const described = (
+      await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${src}`)
+    ).getRowObjectsJson();
+    const types = Object.fromEntries(
+      described.map((r) => [String(r.column_name), String(r.column_type)]),
+    );
     const aggregates: Record<string, string> = {};
     for (const [k, expr] of Object.entries(AGGREGATES)) {
       try {
-        const row = (await conn.runAndReadAll(`SELECT (${expr})::VARCHAR AS v FROM ${src}`)).getRowObjectsJson()[0];
+        const row = (
+          await conn.runAndReadAll(`SELECT (${expr})::VARCHAR AS v FROM ${src}`)
+        ).getRowObjectsJson()[0];
         aggregates[k] = String(row?.v);
       } catch (err) {
         aggregates[k] = `error: ${(err as Error).message}`;
@@ -130,7 +147,8 @@ async function inspect(path: string): Promise<{ types: Record<string, string>; a
 /** The same aggregates computed in JS from the generator. */
 function expectedAggregates(): Record<string, string> {
   const { columns: c } = generateTyped(rows);
-  const big = (n: string) => (c[n] as (bigint | null)[]).reduce<bigint>((s, v) => s + (v ?? 0n), 0n);
+  const big = (n: string) =>
+    (c[n] as (bigint | null)[]).reduce<bigint>((s, v) => s + (v ?? 0n), 0n);
   // BigInt sums: a float sum of a million epoch millis loses digits.
   const num = (n: string, f: (v: number) => number = (v) => v) =>
     (c[n] as (number | null)[]).reduce<bigint>((s, v) => s + (v === null ? 0n : BigInt(f(v))), 0n);
@@ -189,7 +207,8 @@ async function bundleKb(name: string, dir: string): Promise<string> {
       else js += f.contents.length;
     }
     // parquet-wasm's node build reads its .wasm beside it at run time; count it even if not bundled.
-    if (name.startsWith('parquet-wasm') && wasm === 0) wasm = statSync(join(args.modules, 'parquet-wasm/node/parquet_wasm_bg.wasm')).size;
+    if (name.startsWith('parquet-wasm') && wasm === 0)
+      wasm = statSync(join(args.modules, 'parquet-wasm/node/parquet_wasm_bg.wasm')).size;
     return `${(js / 1024).toFixed(0)}${wasm ? ` + ${(wasm / 1024).toFixed(0)}` : ''}`;
   } catch (err) {
     return `build failed: ${(err as Error).message.split('\n')[0]}`;

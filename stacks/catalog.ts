@@ -15,7 +15,12 @@ export interface Catalog {
 }
 
 /** Create the database, one table per dataset and per `<dataset>_rejected`, and the workgroup. */
-export function createCatalog(storage: Storage, names: StageNames, contracts: Contract[], stateMachineArn: $util.Output<string>): Catalog {
+export function createCatalog(
+  storage: Storage,
+  names: StageNames,
+  contracts: Contract[],
+  stateMachineArn: $util.Output<string>,
+): Catalog {
   const workgroup = new aws.athena.Workgroup('Workgroup', {
     name: names.workgroup,
     description: `Queries over the ${$app.stage} lake`,
@@ -26,8 +31,16 @@ export function createCatalog(storage: Storage, names: StageNames, contracts: Co
   const database = new aws.glue.CatalogDatabase('Database', {
     name: names.database,
     description: `Curated datasets of the ${$app.stage} stage`,
-    parameters: $util.all([storage.ingest.name, storage.raw.name, storage.curated.name, storage.quarantine.name, storage.athenaResults.name, stateMachineArn]).apply(
-      ([ingest, raw, curated, quarantine, results, arn]) =>
+    parameters: $util
+      .all([
+        storage.ingest.name,
+        storage.raw.name,
+        storage.curated.name,
+        storage.quarantine.name,
+        storage.athenaResults.name,
+        stateMachineArn,
+      ])
+      .apply(([ingest, raw, curated, quarantine, results, arn]) =>
         stageParameters({
           stage: $app.stage,
           ingestBucket: ingest,
@@ -38,7 +51,7 @@ export function createCatalog(storage: Storage, names: StageNames, contracts: Co
           workgroup: names.workgroup,
           stateMachineArn: arn,
         }),
-    ),
+      ),
   });
   // Table names and columns are known now; only the bucket in each location is an output.
   for (const table of datasetTables(names.database, 'curated-bucket', contracts)) {

@@ -5,7 +5,13 @@
  */
 import { handlerEnvironment, HANDLERS, RUNTIME } from './documents/functions.js';
 import { objectCreatedPattern } from './documents/eventPattern.js';
-import { handlerPermissions, serviceTrustPolicy, startExecutionPolicy, stateMachinePolicy, usesDistributedMap } from './documents/policies.js';
+import {
+  handlerPermissions,
+  serviceTrustPolicy,
+  startExecutionPolicy,
+  stateMachinePolicy,
+  usesDistributedMap,
+} from './documents/policies.js';
 import type { ArnContext } from './documents/policies.js';
 import { renderIngestDefinition } from './documents/stateMachine.js';
 import type { IngestFunctionArns } from './documents/stateMachine.js';
@@ -30,15 +36,26 @@ export function createPipeline(storage: Storage, names: StageNames): Pipeline {
 
 /** Partition, region and account of the deployment, for ARNs of things the stack does not create. */
 function arnContext(): $util.Output<ArnContext> {
-  return $util.all([aws.getPartitionOutput(), aws.getRegionOutput(), aws.getCallerIdentityOutput()]).apply(([p, r, id]) => ({
-    partition: p.partition,
-    region: r.region,
-    accountId: id.accountId,
-  }));
+  return $util
+    .all([aws.getPartitionOutput(), aws.getRegionOutput(), aws.getCallerIdentityOutput()])
+    .apply(([p, r, id]) => ({
+      partition: p.partition,
+      region: r.region,
+      accountId: id.accountId,
+    }));
 }
 
-function createFunctions(storage: Storage, names: StageNames, ctx: $util.Output<ArnContext>): sst.aws.Function[] {
-  const buckets = $util.all([storage.ingest.name, storage.raw.name, storage.curated.name, storage.quarantine.name]);
+function createFunctions(
+  storage: Storage,
+  names: StageNames,
+  ctx: $util.Output<ArnContext>,
+): sst.aws.Function[] {
+  const buckets = $util.all([
+    storage.ingest.name,
+    storage.raw.name,
+    storage.curated.name,
+    storage.quarantine.name,
+  ]);
   return HANDLERS.map(
     (spec) =>
       new sst.aws.Function(spec.component, {
@@ -52,12 +69,27 @@ function createFunctions(storage: Storage, names: StageNames, ctx: $util.Output<
         copyFiles: [{ from: 'schemas', to: 'schemas' }],
         logging: { format: 'json', retention: '1 month' },
         environment: buckets.apply(([, raw, curated, quarantine]) =>
-          handlerEnvironment({ rawBucket: raw, curatedBucket: curated, quarantineBucket: quarantine, database: names.database }, spec.name),
+          handlerEnvironment(
+            {
+              rawBucket: raw,
+              curatedBucket: curated,
+              quarantineBucket: quarantine,
+              database: names.database,
+            },
+            spec.name,
+          ),
         ),
         permissions: $util.all([buckets, ctx]).apply(([[ingest, raw, curated, quarantine], c]) =>
           handlerPermissions(
             spec.name,
-            { ingestBucket: ingest, rawBucket: raw, curatedBucket: curated, quarantineBucket: quarantine, database: names.database, stateMachineName: names.stateMachine },
+            {
+              ingestBucket: ingest,
+              rawBucket: raw,
+              curatedBucket: curated,
+              quarantineBucket: quarantine,
+              database: names.database,
+              stateMachineName: names.stateMachine,
+            },
             c,
           ),
         ),
@@ -65,17 +97,30 @@ function createFunctions(storage: Storage, names: StageNames, ctx: $util.Output<
   );
 }
 
-function createStateMachine(functions: sst.aws.Function[], names: StageNames, ctx: $util.Output<ArnContext>): aws.sfn.StateMachine {
+function createStateMachine(
+  functions: sst.aws.Function[],
+  names: StageNames,
+  ctx: $util.Output<ArnContext>,
+): aws.sfn.StateMachine {
   const template = loadIngestTemplate();
   const arns = $util.all(functions.map((f) => f.arn));
-  const logGroup = new aws.cloudwatch.LogGroup('IngestStateMachineLogs', { name: names.stateMachineLogGroup, retentionInDays: 30 });
+  const logGroup = new aws.cloudwatch.LogGroup('IngestStateMachineLogs', {
+    name: names.stateMachineLogGroup,
+    retentionInDays: 30,
+  });
   const role = new aws.iam.Role('IngestStateMachineRole', {
-    assumeRolePolicy: ctx.apply((c) => JSON.stringify(serviceTrustPolicy('states.amazonaws.com', c))),
+    assumeRolePolicy: ctx.apply((c) =>
+      JSON.stringify(serviceTrustPolicy('states.amazonaws.com', c)),
+    ),
   });
   const policy = new aws.iam.RolePolicy('IngestStateMachineInvokeFunctions', {
     role: role.id,
     policy: $util.all([arns, ctx]).apply(([a, c]) =>
-      JSON.stringify(stateMachinePolicy(a, names.stateMachine, c, { distributedMap: usesDistributedMap(template) })),
+      JSON.stringify(
+        stateMachinePolicy(a, names.stateMachine, c, {
+          distributedMap: usesDistributedMap(template),
+        }),
+      ),
     ),
   });
   return new aws.sfn.StateMachine(
@@ -85,22 +130,37 @@ function createStateMachine(functions: sst.aws.Function[], names: StageNames, ct
       type: 'STANDARD',
       roleArn: role.arn,
       definition: arns.apply((a) =>
-        renderIngestDefinition(template, Object.fromEntries(HANDLERS.map((h, i) => [h.placeholder, a[i]!])) as IngestFunctionArns),
+        renderIngestDefinition(
+          template,
+          Object.fromEntries(HANDLERS.map((h, i) => [h.placeholder, a[i]!])) as IngestFunctionArns,
+        ),
       ),
-      loggingConfiguration: { level: 'ALL', includeExecutionData: true, logDestination: $interpolate`${logGroup.arn}:*` },
+      loggingConfiguration: {
+        level: 'ALL',
+        includeExecutionData: true,
+        logDestination: $interpolate`${logGroup.arn}:*`,
+      },
     },
     // Step Functions checks at creation that the role may invoke and log.
     { dependsOn: [policy] },
   );
 }
 
-function createIngestRule(storage: Storage, stateMachine: aws.sfn.StateMachine, ctx: $util.Output<ArnContext>): void {
+function createIngestRule(
+  storage: Storage,
+  stateMachine: aws.sfn.StateMachine,
+  ctx: $util.Output<ArnContext>,
+): void {
   const rule = new aws.cloudwatch.EventRule('IngestObjectCreated', {
     description: 'S3 Object Created in the ingest bucket starts the ingest state machine',
-    eventPattern: storage.ingest.name.apply((bucket) => JSON.stringify(objectCreatedPattern(bucket))),
+    eventPattern: storage.ingest.name.apply((bucket) =>
+      JSON.stringify(objectCreatedPattern(bucket)),
+    ),
   });
   const role = new aws.iam.Role('IngestRuleRole', {
-    assumeRolePolicy: ctx.apply((c) => JSON.stringify(serviceTrustPolicy('events.amazonaws.com', c))),
+    assumeRolePolicy: ctx.apply((c) =>
+      JSON.stringify(serviceTrustPolicy('events.amazonaws.com', c)),
+    ),
   });
   new aws.iam.RolePolicy('IngestRuleStartExecution', {
     role: role.id,

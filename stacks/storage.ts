@@ -25,11 +25,18 @@ export function createStorage(): Storage {
     athenaResults: privateBucket('AthenaResults', 'athenaResults'),
   };
   // One notification resource per bucket; EventBridge gets every event and the rule filters.
-  new aws.s3.BucketNotification('IngestNotifiesEventBridge', { bucket: storage.ingest.name, eventbridge: true });
+  new aws.s3.BucketNotification('IngestNotifiesEventBridge', {
+    bucket: storage.ingest.name,
+    eventbridge: true,
+  });
   return storage;
 }
 
-function privateBucket(name: string, role: BucketRole, extra: { versioning?: boolean } = {}): sst.aws.Bucket {
+function privateBucket(
+  name: string,
+  role: BucketRole,
+  extra: { versioning?: boolean } = {},
+): sst.aws.Bucket {
   const bucket = new sst.aws.Bucket(name, {
     enforceHttps: true,
     cors: false,
@@ -38,7 +45,9 @@ function privateBucket(name: string, role: BucketRole, extra: { versioning?: boo
   });
   new aws.s3.BucketServerSideEncryptionConfiguration(`${name}Encryption`, {
     bucket: bucket.name,
-    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
+    rules: [
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true },
+    ],
   });
   return bucket;
 }

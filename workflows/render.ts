@@ -37,9 +37,11 @@ export function placeholdersOf(template: unknown): string[] {
  */
 export function renderDefinition<T>(template: T, values: Record<string, string>): T {
   const missing = placeholdersOf(template).filter((n) => values[n] === undefined);
-  if (missing.length) throw new DefinitionRenderError(`no value for placeholder(s): ${missing.join(', ')}`);
+  if (missing.length)
+    throw new DefinitionRenderError(`no value for placeholder(s): ${missing.join(', ')}`);
   const substitute = (node: unknown): unknown => {
-    if (typeof node === 'string') return node.replace(PLACEHOLDER, (_, name: string) => values[name]!);
+    if (typeof node === 'string')
+      return node.replace(PLACEHOLDER, (_, name: string) => values[name]!);
     if (Array.isArray(node)) return node.map(substitute);
     if (node && typeof node === 'object') {
       return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, substitute(v)]));
@@ -51,5 +53,8 @@ export function renderDefinition<T>(template: T, values: Record<string, string>)
 
 /** The ingest definition as committed, placeholders included. */
 export function loadIngestTemplate(): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL('./ingest.asl.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(new URL('./ingest.asl.json', import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 }

@@ -50,7 +50,14 @@ export async function runDuckDbJob(input: string, outDir: string): Promise<Engin
     const cpuMs = (cpu.user + cpu.system) / 1000;
     const rowsRead = Number(counts?.r);
     const rowsCurated = Number(counts?.c);
-    return { ms, cpuMs, rowsRead, rowsCurated, rowsRejected: rowsRead - rowsCurated, partitions: Number(counts?.p) };
+    return {
+      ms,
+      cpuMs,
+      rowsRead,
+      rowsCurated,
+      rowsRejected: rowsRead - rowsCurated,
+      partitions: Number(counts?.p),
+    };
   } finally {
     conn.closeSync();
     db.closeSync();

@@ -4,7 +4,11 @@ import { spawn } from 'node:child_process';
  * Runs a script in a fresh Node and parses the last stdout line as JSON. A `.ts` file runs through
  * the tsx loader; a `.js`/`.mjs` file (an esbuild bundle) runs with plain `node`.
  */
-export function runChild<T>(file: string, args: string[], extraNodeArgs: string[] = []): Promise<T> {
+export function runChild<T>(
+  file: string,
+  args: string[],
+  extraNodeArgs: string[] = [],
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const loader = file.endsWith('.ts') ? ['--import', 'tsx'] : [];
     const child = spawn(process.execPath, [...extraNodeArgs, ...loader, file, ...args], {
@@ -15,7 +19,8 @@ export function runChild<T>(file: string, args: string[], extraNodeArgs: string[
     child.on('error', reject);
     child.on('close', (code) => {
       const last = out.trim().split('\n').pop() ?? '';
-      if (code !== 0) return reject(new Error(`${file} ${args.join(' ')} exited with ${code}: ${out}`));
+      if (code !== 0)
+        return reject(new Error(`${file} ${args.join(' ')} exited with ${code}: ${out}`));
       try {
         resolve(JSON.parse(last) as T);
       } catch (err) {

@@ -8,8 +8,32 @@ export interface GeneratedCsv {
   bytes: number;
 }
 
-const FIRST = ['Ana', 'Bo', 'Chloé', 'Dmitri', 'Eun-ji', 'Farid', 'Grace', 'Hiro', 'Inès', 'José', 'Kwame', 'Lena'];
-const LAST = ['Smith', 'García', 'Müller', 'Kim', 'Rossi', 'Nakamura', 'Okafor', 'Dubois', "O'Neil", 'Nguyen'];
+const FIRST = [
+  'Ana',
+  'Bo',
+  'Chloé',
+  'Dmitri',
+  'Eun-ji',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Inès',
+  'José',
+  'Kwame',
+  'Lena',
+];
+const LAST = [
+  'Smith',
+  'García',
+  'Müller',
+  'Kim',
+  'Rossi',
+  'Nakamura',
+  'Okafor',
+  'Dubois',
+  "O'Neil",
+  'Nguyen',
+];
 const DOMAINS = ['example.com', 'corp.example.org', 'mail.test'];
 const START = Date.UTC(2024, 2, 1);
 const HOURS = 48;
@@ -20,7 +44,11 @@ const BATCH = 10_000;
  * id,name,email,hired_at,updated_at,department_id,job_id. About 2% malformed emails, about 3%
  * updated_at before hired_at, hired_at spread over 48 hours. Memory stays flat for any row count.
  */
-export async function generateCsv(path: string, rows: number, seed = 20240301): Promise<GeneratedCsv> {
+export async function generateCsv(
+  path: string,
+  rows: number,
+  seed = 20240301,
+): Promise<GeneratedCsv> {
   const rnd = createRng(seed);
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
   let bytes = 0;
@@ -47,7 +75,13 @@ function row(id: number, rnd: () => number): string {
   const local = `${first}.${last}${id}`.toLowerCase().replace(/[^a-z0-9.]/g, '');
   const r = rnd();
   const email =
-    r < 0.007 ? `${local}.${domain}` : r < 0.014 ? `${local}@@${domain}` : r < 0.02 ? `${local}@localhost` : `${local}@${domain}`;
+    r < 0.007
+      ? `${local}.${domain}`
+      : r < 0.014
+        ? `${local}@@${domain}`
+        : r < 0.02
+          ? `${local}@localhost`
+          : `${local}@${domain}`;
   const hired = START + Math.floor(rnd() * HOURS * 3_600_000);
   const updated = hired + Math.floor((rnd() - 0.03) * 30 * 86_400_000);
   const name = rnd() < 0.05 ? `"${last}, ${first}"` : `${first} ${last}`;

@@ -37,7 +37,9 @@ async function rowWriter(lib: any, data: TypedData, path: string, dsnp: boolean)
     active: { type: 'BOOLEAN', optional: true },
     birth_date: { type: 'DATE', optional: true },
     // parquetjs-lite has no DECIMAL: it writes the unscaled values as plain integers/bytes.
-    bonus: dsnp ? { type: 'DECIMAL', precision: 12, scale: 2, optional: true } : { type: 'INT64', optional: true },
+    bonus: dsnp
+      ? { type: 'DECIMAL', precision: 12, scale: 2, optional: true }
+      : { type: 'INT64', optional: true },
     balance: dsnp
       ? { type: 'DECIMAL', precision: 38, scale: 10, optional: true }
       : { type: 'BYTE_ARRAY', optional: true },
@@ -66,7 +68,9 @@ async function rowWriter(lib: any, data: TypedData, path: string, dsnp: boolean)
 /** Arrow vectors built straight from typed arrays, then parquet-wasm writes the table. */
 async function arrowWasm(data: TypedData, path: string, modules: string): Promise<void> {
   const arrow: any = createRequire(join(modules, 'x.js'))('apache-arrow');
-  const pq: any = await import(pathToFileURL(join(modules, 'parquet-wasm/node/parquet_wasm.js')).href);
+  const pq: any = await import(
+    pathToFileURL(join(modules, 'parquet-wasm/node/parquet_wasm.js')).href
+  );
   const n = data.rows;
   const nullMask = (values: unknown[]): { nullBitmap: Uint8Array; nullCount: number } => {
     const nullBitmap = new Uint8Array(Math.ceil(n / 8));

@@ -32,9 +32,21 @@ export function generateTyped(rows: number, seed = 42): TypedData {
   const rnd = createRng(seed);
   const c: Record<string, unknown[]> = {};
   for (const f of TYPED_FIELDS) c[f.name] = new Array(rows);
-  const [id, name, email, hired, updated, dept, job, salary, active, birth, bonus, balance] = TYPED_FIELDS.map(
-    (f) => c[f.name] as unknown[],
-  ) as unknown[][] as [unknown[], unknown[], unknown[], unknown[], unknown[], unknown[], unknown[], unknown[], unknown[], unknown[], unknown[], unknown[]];
+  const [id, name, email, hired, updated, dept, job, salary, active, birth, bonus, balance] =
+    TYPED_FIELDS.map((f) => c[f.name] as unknown[]) as unknown[][] as [
+      unknown[],
+      unknown[],
+      unknown[],
+      unknown[],
+      unknown[],
+      unknown[],
+      unknown[],
+      unknown[],
+      unknown[],
+      unknown[],
+      unknown[],
+      unknown[],
+    ];
   for (let i = 0; i < rows; i++) {
     const first = FIRST[Math.floor(rnd() * FIRST.length)] as string;
     const last = LAST[Math.floor(rnd() * LAST.length)] as string;

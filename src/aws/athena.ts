@@ -76,34 +76,53 @@ export interface AthenaQueryOptions {
  * Run one query to the end and return its typed rows.
  * @example const r = await runAthenaQuery(new AthenaClient({}), { sql: 'SELECT 1 AS x', workgroup: 'lake-dev', database: 'lake_dev' });
  */
-export async function runAthenaQuery(client: AthenaClient, query: AthenaQuery, options: AthenaQueryOptions = {}): Promise<AthenaQueryResult> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+export async function runAthenaQuery(
+  client: AthenaClient,
+  query: AthenaQuery,
+  options: AthenaQueryOptions = {},
+): Promise<AthenaQueryResult> {
+  const sleep =
+    options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
   const pageSize = Math.min(options.pageSize ?? 1000, 1000);
   const started = await client.send(
     new StartQueryExecutionCommand({
       QueryString: query.sql,
       WorkGroup: query.workgroup,
-      QueryExecutionContext: { Database: query.database, Catalog: query.catalog ?? 'AwsDataCatalog' },
+      QueryExecutionContext: {
+        Database: query.database,
+        Catalog: query.catalog ?? 'AwsDataCatalog',
+      },
     }),
   );
   const id = started.QueryExecutionId;
-  if (!id) throw new AthenaQueryFailedError('Athena returned no query execution id', { workgroup: query.workgroup });
+  if (!id)
+    throw new AthenaQueryFailedError('Athena returned no query execution id', {
+      workgroup: query.workgroup,
+    });
   const execution = await waitForQuery(client, id, { ...options, sleep, now });
 
   const result: AthenaQueryResult = {
     queryExecutionId: id,
     columns: [],
     rows: [],
-    ...(execution.Statistics?.DataScannedInBytes !== undefined ? { dataScannedBytes: execution.Statistics.DataScannedInBytes } : {}),
-    ...(execution.Statistics?.EngineExecutionTimeInMillis !== undefined ? { executionTimeMs: execution.Statistics.EngineExecutionTimeInMillis } : {}),
-    ...(execution.ResultConfiguration?.OutputLocation ? { outputLocation: execution.ResultConfiguration.OutputLocation } : {}),
+    ...(execution.Statistics?.DataScannedInBytes !== undefined
+      ? { dataScannedBytes: execution.Statistics.DataScannedInBytes }
+      : {}),
+    ...(execution.Statistics?.EngineExecutionTimeInMillis !== undefined
+      ? { executionTimeMs: execution.Statistics.EngineExecutionTimeInMillis }
+      : {}),
+    ...(execution.ResultConfiguration?.OutputLocation
+      ? { outputLocation: execution.ResultConfiguration.OutputLocation }
+      : {}),
   };
   // SELECT results repeat the column labels as their first row; DDL and utility statements do not.
   let skipHeader = execution.StatementType === 'DML';
   let token: string | undefined;
   do {
-    const page = await client.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token, MaxResults: pageSize }));
+    const page = await client.send(
+      new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token, MaxResults: pageSize }),
+    );
     const info = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
     if (result.columns.length === 0) result.columns = info.map(toColumn);
     for (const row of page.ResultSet?.Rows ?? []) {
@@ -132,21 +151,35 @@ export async function waitForQuery(
   const deadline = options.now() + (options.timeoutMs ?? 300_000);
   let delay = options.initialDelayMs ?? 200;
   for (;;) {
-    const { QueryExecution: execution } = await client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryExecutionId }));
+    const { QueryExecution: execution } = await client.send(
+      new GetQueryExecutionCommand({ QueryExecutionId: queryExecutionId }),
+    );
     const state = execution?.Status?.State;
     const context = { queryExecutionId };
     if (state === 'SUCCEEDED') return execution!;
     if (state === 'FAILED' || state === 'CANCELLED') {
-      const reason = execution?.Status?.StateChangeReason ?? execution?.Status?.AthenaError?.ErrorMessage ?? state;
-      const ErrorClass = execution?.Status?.AthenaError?.Retryable ? AthenaQueryRetryableError : AthenaQueryFailedError;
+      const reason =
+        execution?.Status?.StateChangeReason ??
+        execution?.Status?.AthenaError?.ErrorMessage ??
+        state;
+      const ErrorClass = execution?.Status?.AthenaError?.Retryable
+        ? AthenaQueryRetryableError
+        : AthenaQueryFailedError;
       throw new ErrorClass(`Athena query ${queryExecutionId} ${state.toLowerCase()}: ${reason}`, {
         ...context,
-        ...(execution?.Status?.AthenaError?.ErrorType !== undefined ? { errorType: execution.Status.AthenaError.ErrorType } : {}),
+        ...(execution?.Status?.AthenaError?.ErrorType !== undefined
+          ? { errorType: execution.Status.AthenaError.ErrorType }
+          : {}),
       });
     }
     if (options.now() >= deadline) {
-      await client.send(new StopQueryExecutionCommand({ QueryExecutionId: queryExecutionId })).catch(() => undefined);
-      throw new AthenaQueryTimeoutError(`Athena query ${queryExecutionId} still ${state ?? 'unknown'} after ${options.timeoutMs ?? 300_000} ms; stopped it`, context);
+      await client
+        .send(new StopQueryExecutionCommand({ QueryExecutionId: queryExecutionId }))
+        .catch(() => undefined);
+      throw new AthenaQueryTimeoutError(
+        `Athena query ${queryExecutionId} still ${state ?? 'unknown'} after ${options.timeoutMs ?? 300_000} ms; stopped it`,
+        context,
+      );
     }
     await options.sleep(delay);
     delay = Math.min(options.maxDelayMs ?? 2000, Math.ceil(delay * 1.5));
@@ -173,12 +206,20 @@ export function parseAthenaValue(text: string | undefined, type: string): Athena
     case 'double':
     case 'float':
     case 'real':
-      return text === 'NaN' ? Number.NaN : text === 'Infinity' ? Infinity : text === '-Infinity' ? -Infinity : Number(text);
+      return text === 'NaN'
+        ? Number.NaN
+        : text === 'Infinity'
+          ? Infinity
+          : text === '-Infinity'
+            ? -Infinity
+            : Number(text);
     case 'boolean':
       return text === 'true';
     case 'timestamp': {
       // Athena prints `2021-07-01 09:00:00.000` (UTC for our tables).
-      const d = new Date(`${text.replace(' ', 'T')}${/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? '' : 'Z'}`);
+      const d = new Date(
+        `${text.replace(' ', 'T')}${/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? '' : 'Z'}`,
+      );
       return Number.isNaN(d.getTime()) ? text : d;
     }
     default:

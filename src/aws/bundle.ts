@@ -11,7 +11,11 @@ import { build } from 'esbuild';
 import type { Metafile } from 'esbuild';
 
 /** ES targets SST uses per Lambda runtime (pkg/runtime/node/build.go `targetMap`). */
-export const RUNTIME_TARGETS = { 'nodejs20.x': 'es2023', 'nodejs22.x': 'es2023', 'nodejs24.x': 'es2024' } as const;
+export const RUNTIME_TARGETS = {
+  'nodejs20.x': 'es2023',
+  'nodejs22.x': 'es2023',
+  'nodejs24.x': 'es2024',
+} as const;
 
 /** The banner SST prepends to ESM bundles, so CommonJS dependencies find `require` and `__dirname`. */
 export const SST_ESM_BANNER = [
@@ -100,19 +104,35 @@ const BUILTINS = new Set(builtinModules);
 function externalImports(metafile: Metafile): string[] {
   const names = new Set<string>();
   for (const input of Object.values(metafile.inputs)) {
-    for (const imp of input.imports) if (imp.external && !imp.path.startsWith('node:') && !imp.path.startsWith('<') && !BUILTINS.has(imp.path)) names.add(imp.path);
+    for (const imp of input.imports)
+      if (
+        imp.external &&
+        !imp.path.startsWith('node:') &&
+        !imp.path.startsWith('<') &&
+        !BUILTINS.has(imp.path)
+      )
+        names.add(imp.path);
   }
   return [...names].sort();
 }
 
 /** One bundle per handler of the pipeline, as the stack deploys them (`copyFiles: schemas`). */
-export async function bundleHandlers(outRoot: string, cwd = process.cwd()): Promise<Array<BundleResult & { name: string }>> {
+export async function bundleHandlers(
+  outRoot: string,
+  cwd = process.cwd(),
+): Promise<Array<BundleResult & { name: string }>> {
   const { HANDLERS, RUNTIME } = await import('../../stacks/documents/functions.js');
   const results: Array<BundleResult & { name: string }> = [];
   for (const spec of HANDLERS) {
     const entry = `${spec.handler.replace(/\.handler$/, '')}.ts`;
     const name = entry.replace(/^functions\//, '').replace(/\.ts$/, '');
-    const result = await bundleFunction({ entry, outdir: join(outRoot, name), runtime: RUNTIME.runtime, copyFiles: [{ from: 'schemas' }], cwd });
+    const result = await bundleFunction({
+      entry,
+      outdir: join(outRoot, name),
+      runtime: RUNTIME.runtime,
+      copyFiles: [{ from: 'schemas' }],
+      cwd,
+    });
     results.push({ ...result, name });
   }
   return results;

@@ -17,7 +17,11 @@ import {
 } from '@aws-sdk/client-glue';
 import type { GlueClient, Partition, PartitionError, Table } from '@aws-sdk/client-glue';
 import { CatalogBusyError } from '../core/catalog/errors.js';
-import type { GlueStorageDescriptor, PartitionInput, TableInput } from '../core/catalog/glueTypes.js';
+import type {
+  GlueStorageDescriptor,
+  PartitionInput,
+  TableInput,
+} from '../core/catalog/glueTypes.js';
 import { planTableUpdate } from '../core/catalog/schemaEvolution.js';
 import type { Catalog, RegisterPartitionsResult } from '../core/ports.js';
 
@@ -92,60 +96,90 @@ export class GlueCatalog implements Catalog {
    * planned from, so a concurrent update is detected and re-merged, never overwritten.
    */
   async ensureTable(database: string, table: TableInput): Promise<void> {
-    await this.withRetry(`ensure table ${database}.${table.Name}`, { database, table: table.Name }, async () => {
-      const current = await this.readTable(database, table.Name);
-      if (!current) {
-        try {
-          await this.glue.send(new CreateTableCommand({ DatabaseName: database, TableInput: table }));
-          return;
-        } catch (err) {
-          // Someone created it between our read and our create: plan against theirs.
-          if (errorName(err) === 'AlreadyExistsException') throw retryable(err);
-          throw err;
+    await this.withRetry(
+      `ensure table ${database}.${table.Name}`,
+      { database, table: table.Name },
+      async () => {
+        const current = await this.readTable(database, table.Name);
+        if (!current) {
+          try {
+            await this.glue.send(
+              new CreateTableCommand({ DatabaseName: database, TableInput: table }),
+            );
+            return;
+          } catch (err) {
+            // Someone created it between our read and our create: plan against theirs.
+            if (errorName(err) === 'AlreadyExistsException') throw retryable(err);
+            throw err;
+          }
         }
-      }
-      const plan = planTableUpdate(toTableInput(current), table);
-      if (plan.action === 'none') return;
-      await this.glue.send(
-        new UpdateTableCommand({ DatabaseName: database, TableInput: plan.table, VersionId: current.VersionId, SkipArchive: false }),
-      );
-    });
+        const plan = planTableUpdate(toTableInput(current), table);
+        if (plan.action === 'none') return;
+        await this.glue.send(
+          new UpdateTableCommand({
+            DatabaseName: database,
+            TableInput: plan.table,
+            VersionId: current.VersionId,
+            SkipArchive: false,
+          }),
+        );
+      },
+    );
   }
 
   /** Register partitions in batches of 100; existing ones count as `existing`, not as errors. */
-  async registerPartitions(database: string, table: string, partitions: PartitionInput[]): Promise<RegisterPartitionsResult> {
+  async registerPartitions(
+    database: string,
+    table: string,
+    partitions: PartitionInput[],
+  ): Promise<RegisterPartitionsResult> {
     const unique = dedupe(partitions);
     const result: RegisterPartitionsResult = { created: 0, existing: 0 };
     for (let i = 0; i < unique.length; i += GLUE_PARTITION_BATCH) {
       let pending = unique.slice(i, i + GLUE_PARTITION_BATCH);
-      await this.withRetry(`register partitions of ${database}.${table}`, { database, table }, async () => {
-        const response = await this.glue.send(
-          new BatchCreatePartitionCommand({ DatabaseName: database, TableName: table, PartitionInputList: pending }),
-        );
-        const errors = response.Errors ?? [];
-        const failed = new Set<string>();
-        const retry: PartitionInput[] = [];
-        for (const e of errors) {
-          const key = valuesKey(e.PartitionValues ?? []);
-          failed.add(key);
-          const code = e.ErrorDetail?.ErrorCode ?? '';
-          if (code === 'AlreadyExistsException') result.existing++;
-          else if (RETRYABLE.has(code)) retry.push(...pending.filter((p) => valuesKey(p.Values) === key));
-          else throw partitionError(e, database, table);
-        }
-        result.created += pending.filter((p) => !failed.has(valuesKey(p.Values))).length;
-        if (retry.length) {
-          pending = retry;
-          throw retryable(new Error(`${retry.length} partition(s) of ${database}.${table} hit ${errors[0]?.ErrorDetail?.ErrorCode}`));
-        }
-      });
+      await this.withRetry(
+        `register partitions of ${database}.${table}`,
+        { database, table },
+        async () => {
+          const response = await this.glue.send(
+            new BatchCreatePartitionCommand({
+              DatabaseName: database,
+              TableName: table,
+              PartitionInputList: pending,
+            }),
+          );
+          const errors = response.Errors ?? [];
+          const failed = new Set<string>();
+          const retry: PartitionInput[] = [];
+          for (const e of errors) {
+            const key = valuesKey(e.PartitionValues ?? []);
+            failed.add(key);
+            const code = e.ErrorDetail?.ErrorCode ?? '';
+            if (code === 'AlreadyExistsException') result.existing++;
+            else if (RETRYABLE.has(code))
+              retry.push(...pending.filter((p) => valuesKey(p.Values) === key));
+            else throw partitionError(e, database, table);
+          }
+          result.created += pending.filter((p) => !failed.has(valuesKey(p.Values))).length;
+          if (retry.length) {
+            pending = retry;
+            throw retryable(
+              new Error(
+                `${retry.length} partition(s) of ${database}.${table} hit ${errors[0]?.ErrorDetail?.ErrorCode}`,
+              ),
+            );
+          }
+        },
+      );
     }
     return result;
   }
 
   /** The table as a TableInput, or undefined if it does not exist. */
   async getTable(database: string, table: string): Promise<TableInput | undefined> {
-    const found = await this.withRetry(`get table ${database}.${table}`, { database, table }, () => this.readTable(database, table));
+    const found = await this.withRetry(`get table ${database}.${table}`, { database, table }, () =>
+      this.readTable(database, table),
+    );
     return found && toTableInput(found);
   }
 
@@ -168,8 +202,17 @@ export class GlueCatalog implements Catalog {
     const partitions: PartitionInput[] = [];
     let token: string | undefined;
     do {
-      const page = await this.withRetry(`list partitions of ${database}.${table}`, { database, table }, () =>
-        this.glue.send(new GetPartitionsCommand({ DatabaseName: database, TableName: table, NextToken: token })),
+      const page = await this.withRetry(
+        `list partitions of ${database}.${table}`,
+        { database, table },
+        () =>
+          this.glue.send(
+            new GetPartitionsCommand({
+              DatabaseName: database,
+              TableName: table,
+              NextToken: token,
+            }),
+          ),
       );
       partitions.push(...(page.Partitions ?? []).map(toPartitionInput));
       token = page.NextToken;
@@ -179,7 +222,8 @@ export class GlueCatalog implements Catalog {
 
   private async readTable(database: string, name: string): Promise<Table | undefined> {
     try {
-      return (await this.glue.send(new GetTableCommand({ DatabaseName: database, Name: name }))).Table;
+      return (await this.glue.send(new GetTableCommand({ DatabaseName: database, Name: name })))
+        .Table;
     } catch (err) {
       if (errorName(err) === 'EntityNotFoundException') return undefined;
       throw err;
@@ -187,14 +231,22 @@ export class GlueCatalog implements Catalog {
   }
 
   /** Run `op`, retrying retryable failures with capped exponential backoff and full jitter. */
-  private async withRetry<T>(what: string, context: Record<string, string>, op: () => Promise<T>): Promise<T> {
+  private async withRetry<T>(
+    what: string,
+    context: Record<string, string>,
+    op: () => Promise<T>,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await op();
       } catch (err) {
         if (!isRetryable(err)) throw err;
         if (attempt >= this.maxAttempts) {
-          throw new CatalogBusyError(`${what}: still failing after ${attempt} attempts (${errorName(err)})`, context, { cause: err });
+          throw new CatalogBusyError(
+            `${what}: still failing after ${attempt} attempts (${errorName(err)})`,
+            context,
+            { cause: err },
+          );
         }
         const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
         await this.sleep(Math.floor(this.random() * ceiling));
@@ -224,7 +276,11 @@ function toPartitionInput(p: Partition): PartitionInput {
 }
 
 function toColumn(c: { Name?: string; Type?: string; Comment?: string }) {
-  return { Name: c.Name ?? '', Type: c.Type ?? '', ...(c.Comment !== undefined ? { Comment: c.Comment } : {}) };
+  return {
+    Name: c.Name ?? '',
+    Type: c.Type ?? '',
+    ...(c.Comment !== undefined ? { Comment: c.Comment } : {}),
+  };
 }
 
 function toStorage(sd: NonNullable<Table['StorageDescriptor']>): GlueStorageDescriptor {
@@ -237,7 +293,9 @@ function toStorage(sd: NonNullable<Table['StorageDescriptor']>): GlueStorageDesc
     ...(sd.SerdeInfo
       ? {
           SerdeInfo: {
-            ...(sd.SerdeInfo.SerializationLibrary !== undefined ? { SerializationLibrary: sd.SerdeInfo.SerializationLibrary } : {}),
+            ...(sd.SerdeInfo.SerializationLibrary !== undefined
+              ? { SerializationLibrary: sd.SerdeInfo.SerializationLibrary }
+              : {}),
             ...(sd.SerdeInfo.Parameters ? { Parameters: { ...sd.SerdeInfo.Parameters } } : {}),
           },
         }
@@ -276,7 +334,9 @@ function errorName(err: unknown): string {
 
 function partitionError(e: PartitionError, database: string, table: string): Error {
   const code = e.ErrorDetail?.ErrorCode ?? 'UnknownError';
-  const err = new Error(`BatchCreatePartition ${database}.${table} ${JSON.stringify(e.PartitionValues)}: ${code}: ${e.ErrorDetail?.ErrorMessage ?? ''}`);
+  const err = new Error(
+    `BatchCreatePartition ${database}.${table} ${JSON.stringify(e.PartitionValues)}: ${code}: ${e.ErrorDetail?.ErrorMessage ?? ''}`,
+  );
   err.name = code;
   return err;
 }

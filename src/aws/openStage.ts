@@ -33,15 +33,27 @@ export interface OpenStageOptions {
  * Find a deployed stage and bind its clients.
  * @example const stage = await openStage('dev'); const { rows } = await stage.query('SELECT count(*) AS n FROM users');
  */
-export async function openStage(stage: string, options: OpenStageOptions = {}): Promise<StageHandle> {
+export async function openStage(
+  stage: string,
+  options: OpenStageOptions = {},
+): Promise<StageHandle> {
   const config = options.region ? { region: options.region } : {};
   const glue = options.clients?.glue ?? new GlueClient(config);
-  const outputs = await findStageOutputs(stage, { glue, ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.region ? { region: options.region } : {}) });
+  const outputs = await findStageOutputs(stage, {
+    glue,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.region ? { region: options.region } : {}),
+  });
   const sfn = options.clients?.sfn ?? new SFNClient(config);
   const athena = options.clients?.athena ?? new AthenaClient(config);
   return {
     outputs,
     executions: new StepFunctionsExecutions(sfn, outputs.stateMachineArn),
-    query: (sql, queryOptions) => runAthenaQuery(athena, { sql, workgroup: outputs.workgroup, database: outputs.database }, queryOptions),
+    query: (sql, queryOptions) =>
+      runAthenaQuery(
+        athena,
+        { sql, workgroup: outputs.workgroup, database: outputs.database },
+        queryOptions,
+      ),
   };
 }

@@ -58,11 +58,23 @@ export function toStorageError(err: unknown, bucket: string, key: string): unkno
   const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode;
   if (e.name === 'NoSuchKey' || e.name === 'NotFound' || status === 404) {
-    return new ObjectNotFoundError(`s3://${bucket}/${key} does not exist`, { bucket, key }, { cause: err });
+    return new ObjectNotFoundError(
+      `s3://${bucket}/${key} does not exist`,
+      { bucket, key },
+      { cause: err },
+    );
   }
-  if (TRANSIENT_CODES.has(e.name ?? '') || TRANSIENT_CODES.has(e.code ?? '') || (status ?? 0) >= 500) {
+  if (
+    TRANSIENT_CODES.has(e.name ?? '') ||
+    TRANSIENT_CODES.has(e.code ?? '') ||
+    (status ?? 0) >= 500
+  ) {
     const what = err instanceof Error ? err.message : String(err);
-    return new StorageUnavailableError(`S3 is unavailable for s3://${bucket}/${key}: ${what}`, { bucket, key }, { cause: err });
+    return new StorageUnavailableError(
+      `S3 is unavailable for s3://${bucket}/${key}: ${what}`,
+      { bucket, key },
+      { cause: err },
+    );
   }
   return err;
 }
@@ -113,18 +125,28 @@ export class S3ObjectStore implements ObjectStore {
   async put(bucket: string, key: string, body: Uint8Array, contentType?: string): Promise<void> {
     await this.call(bucket, key, () =>
       this.client.send(
-        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...(contentType ? { ContentType: contentType } : {}) }),
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ...(contentType ? { ContentType: contentType } : {}),
+        }),
       ),
     );
   }
 
-  async copy(from: { bucket: string; key: string; versionId?: string }, to: { bucket: string; key: string }): Promise<void> {
+  async copy(
+    from: { bucket: string; key: string; versionId?: string },
+    to: { bucket: string; key: string },
+  ): Promise<void> {
     // CopySource is `bucket/key` URL-encoded: keys come from uploads and may hold any character.
     const source =
       `${from.bucket}/${encodeURIComponent(from.key).replace(/%2F/g, '/')}` +
       (from.versionId ? `?versionId=${encodeURIComponent(from.versionId)}` : '');
     await this.call(from.bucket, from.key, () =>
-      this.client.send(new CopyObjectCommand({ Bucket: to.bucket, Key: to.key, CopySource: source })),
+      this.client.send(
+        new CopyObjectCommand({ Bucket: to.bucket, Key: to.key, CopySource: source }),
+      ),
     );
   }
 
@@ -133,7 +155,9 @@ export class S3ObjectStore implements ObjectStore {
     let token: string | undefined;
     do {
       const res = await this.call(bucket, prefix, () =>
-        this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })),
+        this.client.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        ),
       );
       for (const o of res.Contents ?? []) {
         if (!o.Key) continue;
@@ -155,18 +179,23 @@ export class S3ObjectStore implements ObjectStore {
       const batch = keys.slice(i, i + 1000);
       const res = await this.call(bucket, batch[0] ?? '', () =>
         this.client.send(
-          new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+          new DeleteObjectsCommand({
+            Bucket: bucket,
+            Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+          }),
         ),
       );
       const failed = (res.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
       if (failed.length > 0) {
         const first = failed[0]!;
-        throw new StorageUnavailableError(`could not delete ${failed.length} object(s) from ${bucket}: ${first.Key}: ${first.Code} ${first.Message}`, {
-          bucket,
-          key: first.Key,
-        });
+        throw new StorageUnavailableError(
+          `could not delete ${failed.length} object(s) from ${bucket}: ${first.Key}: ${first.Code} ${first.Message}`,
+          {
+            bucket,
+            key: first.Key,
+          },
+        );
       }
     }
   }
 }
-

@@ -45,10 +45,18 @@ const FIELDS = Object.keys(STAGE_PARAMETER_KEYS) as Array<keyof typeof STAGE_PAR
  * The resource names of a deployed stage.
  * @example const outputs = await findStageOutputs('dev', { glue: new GlueClient({}) });
  */
-export async function findStageOutputs(stage: string, options: FindStageOptions): Promise<StageOutputs> {
+export async function findStageOutputs(
+  stage: string,
+  options: FindStageOptions,
+): Promise<StageOutputs> {
   const names = stageNames(stage);
   const local = await readSstOutputs(options.cwd ?? process.cwd());
-  if (local && local.stage === stage) return checkOutputs(stage, { ...local, database: local.database ?? names.database }, '.sst/outputs.json');
+  if (local && local.stage === stage)
+    return checkOutputs(
+      stage,
+      { ...local, database: local.database ?? names.database },
+      '.sst/outputs.json',
+    );
 
   const where = options.region ? ` in ${options.region}` : '';
   let parameters: Record<string, string>;
@@ -58,10 +66,18 @@ export async function findStageOutputs(stage: string, options: FindStageOptions)
   } catch (err) {
     const name = (err as { name?: string }).name ?? '';
     if (name === 'EntityNotFoundException') {
-      throw new StageNotFoundError(`stage "${stage}" is not deployed${where}: no Glue database ${names.database}. Deploy it with: npx sst deploy --stage ${stage} (or set AWS_REGION to the stage's region)`, { stage }, { cause: err });
+      throw new StageNotFoundError(
+        `stage "${stage}" is not deployed${where}: no Glue database ${names.database}. Deploy it with: npx sst deploy --stage ${stage} (or set AWS_REGION to the stage's region)`,
+        { stage },
+        { cause: err },
+      );
     }
     if (isCredentialsError(err)) {
-      throw new AwsCredentialsError(`no usable AWS credentials or region (${name}: ${(err as Error).message}). Set AWS_PROFILE and AWS_REGION, or run: aws sso login`, { stage }, { cause: err });
+      throw new AwsCredentialsError(
+        `no usable AWS credentials or region (${name}: ${(err as Error).message}). Set AWS_PROFILE and AWS_REGION, or run: aws sso login`,
+        { stage },
+        { cause: err },
+      );
     }
     throw err;
   }
@@ -74,7 +90,9 @@ export async function findStageOutputs(stage: string, options: FindStageOptions)
 }
 
 /** `.sst/outputs.json` if present and an object, else undefined. */
-export async function readSstOutputs(cwd: string): Promise<Partial<Record<keyof StageOutputs, string>> | undefined> {
+export async function readSstOutputs(
+  cwd: string,
+): Promise<Partial<Record<keyof StageOutputs, string>> | undefined> {
   let text: string;
   try {
     text = await readFile(join(cwd, '.sst', 'outputs.json'), 'utf8');
@@ -83,7 +101,9 @@ export async function readSstOutputs(cwd: string): Promise<Partial<Record<keyof 
   }
   try {
     const value = JSON.parse(text) as unknown;
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, string>) : undefined;
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, string>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -92,15 +112,36 @@ export async function readSstOutputs(cwd: string): Promise<Partial<Record<keyof 
 /** Whether an SDK error means "no (valid) credentials or region", as opposed to a real answer from AWS. */
 export function isCredentialsError(err: unknown): boolean {
   const e = err as { name?: string; message?: string };
-  const names = ['CredentialsProviderError', 'ExpiredTokenException', 'ExpiredToken', 'UnrecognizedClientException', 'InvalidClientTokenId', 'InvalidSignatureException', 'TokenRefreshRequired'];
-  return names.includes(e?.name ?? '') || /region is missing|could not load credentials/i.test(e?.message ?? '');
+  const names = [
+    'CredentialsProviderError',
+    'ExpiredTokenException',
+    'ExpiredToken',
+    'UnrecognizedClientException',
+    'InvalidClientTokenId',
+    'InvalidSignatureException',
+    'TokenRefreshRequired',
+  ];
+  return (
+    names.includes(e?.name ?? '') ||
+    /region is missing|could not load credentials/i.test(e?.message ?? '')
+  );
 }
 
-function checkOutputs(stage: string, found: Partial<Record<keyof StageOutputs, string>>, source: string): StageOutputs {
+function checkOutputs(
+  stage: string,
+  found: Partial<Record<keyof StageOutputs, string>>,
+  source: string,
+): StageOutputs {
   const missing = [...FIELDS, 'database' as const].filter((f) => !found[f]);
   if (missing.length) {
-    throw new StageOutputsError(`stage "${stage}": ${source} lacks ${missing.join(', ')}; redeploy with: npx sst deploy --stage ${stage}`, { stage });
+    throw new StageOutputsError(
+      `stage "${stage}": ${source} lacks ${missing.join(', ')}; redeploy with: npx sst deploy --stage ${stage}`,
+      { stage },
+    );
   }
-  if (found.stage !== stage) throw new StageOutputsError(`${source} describes stage "${found.stage}", not "${stage}"`, { stage });
+  if (found.stage !== stage)
+    throw new StageOutputsError(`${source} describes stage "${found.stage}", not "${stage}"`, {
+      stage,
+    });
   return found as StageOutputs;
 }

@@ -10,7 +10,9 @@ export const APP_NAME = 'lake';
 /** A stage name as SST accepts it: letters, digits and hyphens, starting with a letter. */
 export function checkStage(stage: string): string {
   if (!/^[a-zA-Z][a-zA-Z0-9-]{0,39}$/.test(stage)) {
-    throw new Error(`stage "${stage}" must start with a letter and hold only letters, digits and hyphens (at most 40)`);
+    throw new Error(
+      `stage "${stage}" must start with a letter and hold only letters, digits and hyphens (at most 40)`,
+    );
   }
   return stage;
 }

@@ -9,7 +9,13 @@ import {
   RedriveExecutionCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { ExecutionRedriveStatus, ExecutionStatus, HistoryEvent, HistoryEventType, SFNClient } from '@aws-sdk/client-sfn';
+import type {
+  ExecutionRedriveStatus,
+  ExecutionStatus,
+  HistoryEvent,
+  HistoryEventType,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { TerminalError } from '../core/errors.js';
 
 /** No execution with that ARN (or name) exists on the stage's state machine. */
@@ -23,7 +29,11 @@ export class ExecutionNotRedrivableError extends TerminalError {
 }
 
 /** A history event with the fields Step Functions always sets made required (as the twin's runner returns them). */
-export type ExecutionHistoryEvent = HistoryEvent & { id: number; timestamp: Date; type: HistoryEventType };
+export type ExecutionHistoryEvent = HistoryEvent & {
+  id: number;
+  timestamp: Date;
+  type: HistoryEventType;
+};
 
 /** One row of `listExecutions`. */
 export interface ExecutionSummary {
@@ -71,14 +81,21 @@ export class StepFunctionsExecutions {
   ) {}
 
   /** Executions, newest first, following nextToken until `max` or the end. */
-  async listExecutions(options: ListExecutionsOptions = {}): Promise<{ executions: ExecutionSummary[] }> {
+  async listExecutions(
+    options: ListExecutionsOptions = {},
+  ): Promise<{ executions: ExecutionSummary[] }> {
     const executions: ExecutionSummary[] = [];
     let token: string | undefined;
     do {
-      const remaining = options.maxResults === undefined ? 1000 : Math.min(1000, options.maxResults - executions.length);
+      const remaining =
+        options.maxResults === undefined
+          ? 1000
+          : Math.min(1000, options.maxResults - executions.length);
       const page = await this.client.send(
         new ListExecutionsCommand({
-          ...(options.mapRunArn ? { mapRunArn: options.mapRunArn } : { stateMachineArn: this.stateMachineArn }),
+          ...(options.mapRunArn
+            ? { mapRunArn: options.mapRunArn }
+            : { stateMachineArn: this.stateMachineArn }),
           maxResults: remaining,
           nextToken: token,
           ...(options.statusFilter ? { statusFilter: options.statusFilter } : {}),
@@ -105,7 +122,9 @@ export class StepFunctionsExecutions {
   /** One execution, with input, output and error. Accepts an ARN or a bare execution name. */
   async describeExecution(executionArnOrName: string): Promise<ExecutionDetails> {
     const executionArn = this.executionArn(executionArnOrName);
-    const d = await this.call(executionArn, () => this.client.send(new DescribeExecutionCommand({ executionArn })));
+    const d = await this.call(executionArn, () =>
+      this.client.send(new DescribeExecutionCommand({ executionArn })),
+    );
     return {
       executionArn: d.executionArn ?? executionArn,
       stateMachineArn: d.stateMachineArn ?? this.stateMachineArn,
@@ -128,17 +147,33 @@ export class StepFunctionsExecutions {
   }
 
   /** The whole event history, every page, with execution data included (oldest first unless `reverseOrder`). */
-  async getExecutionHistory(executionArnOrName: string, options: { reverseOrder?: boolean } = {}): Promise<{ events: ExecutionHistoryEvent[] }> {
+  async getExecutionHistory(
+    executionArnOrName: string,
+    options: { reverseOrder?: boolean } = {},
+  ): Promise<{ events: ExecutionHistoryEvent[] }> {
     const executionArn = this.executionArn(executionArnOrName);
     const events: ExecutionHistoryEvent[] = [];
     let token: string | undefined;
     do {
       const page = await this.call(executionArn, () =>
         this.client.send(
-          new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken: token, includeExecutionData: true, reverseOrder: options.reverseOrder ?? false }),
+          new GetExecutionHistoryCommand({
+            executionArn,
+            maxResults: 1000,
+            nextToken: token,
+            includeExecutionData: true,
+            reverseOrder: options.reverseOrder ?? false,
+          }),
         ),
       );
-      events.push(...(page.events ?? []).map((e) => ({ ...e, id: e.id!, timestamp: e.timestamp!, type: e.type! })));
+      events.push(
+        ...(page.events ?? []).map((e) => ({
+          ...e,
+          id: e.id!,
+          timestamp: e.timestamp!,
+          type: e.type!,
+        })),
+      );
       token = page.nextToken;
     } while (token);
     return { events };
@@ -147,21 +182,32 @@ export class StepFunctionsExecutions {
   /** Redrive a failed execution from its failed state (Step Functions keeps the same execution). */
   async redriveExecution(executionArnOrName: string): Promise<{ redriveDate: Date }> {
     const executionArn = this.executionArn(executionArnOrName);
-    const r = await this.call(executionArn, () => this.client.send(new RedriveExecutionCommand({ executionArn })));
+    const r = await this.call(executionArn, () =>
+      this.client.send(new RedriveExecutionCommand({ executionArn })),
+    );
     return { redriveDate: r.redriveDate! };
   }
 
   /** Start an execution of this state machine; an object input is sent as JSON (a replay passes a past execution's input). */
-  async startExecution(request: { input?: unknown; name?: string } = {}): Promise<{ executionArn: string; startDate: Date }> {
-    const input = typeof request.input === 'string' ? request.input : JSON.stringify(request.input ?? {});
+  async startExecution(
+    request: { input?: unknown; name?: string } = {},
+  ): Promise<{ executionArn: string; startDate: Date }> {
+    const input =
+      typeof request.input === 'string' ? request.input : JSON.stringify(request.input ?? {});
     const r = await this.client.send(
-      new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, input, ...(request.name ? { name: request.name } : {}) }),
+      new StartExecutionCommand({
+        stateMachineArn: this.stateMachineArn,
+        input,
+        ...(request.name ? { name: request.name } : {}),
+      }),
     );
     return { executionArn: r.executionArn!, startDate: r.startDate! };
   }
 
   /** Start a new execution with the input of a past one: safe, because ingest is idempotent per source version. */
-  async replayExecution(executionArnOrName: string): Promise<{ executionArn: string; startDate: Date }> {
+  async replayExecution(
+    executionArnOrName: string,
+  ): Promise<{ executionArn: string; startDate: Date }> {
     const past = await this.describeExecution(executionArnOrName);
     return this.startExecution({ input: past.input });
   }
@@ -179,9 +225,18 @@ export class StepFunctionsExecutions {
       return await op();
     } catch (err) {
       const name = (err as { name?: string }).name;
-      if (name === 'ExecutionDoesNotExist') throw new ExecutionNotFoundError(`no execution ${executionArn}`, { executionArn }, { cause: err });
+      if (name === 'ExecutionDoesNotExist')
+        throw new ExecutionNotFoundError(
+          `no execution ${executionArn}`,
+          { executionArn },
+          { cause: err },
+        );
       if (name === 'ExecutionNotRedrivable') {
-        throw new ExecutionNotRedrivableError(`cannot redrive ${executionArn}: ${(err as Error).message}`, { executionArn }, { cause: err });
+        throw new ExecutionNotRedrivableError(
+          `cannot redrive ${executionArn}: ${(err as Error).message}`,
+          { executionArn },
+          { cause: err },
+        );
       }
       throw err;
     }

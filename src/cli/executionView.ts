@@ -9,8 +9,7 @@ export type ExecutionDescription = Awaited<ReturnType<ExecutionApi['describeExec
 /** The uploaded key (or reprocessed raw file) an execution input names. */
 export function sourceKeyOfInput(input: unknown): string {
   const i = (typeof input === 'string' ? safeJson(input) : input) as
-    | { detail?: { object?: { key?: string } }; source?: { sourceKey?: string } }
-    | undefined;
+    { detail?: { object?: { key?: string } }; source?: { sourceKey?: string } } | undefined;
   return i?.detail?.object?.key ?? i?.source?.sourceKey ?? '?';
 }
 
@@ -33,15 +32,26 @@ export function shortName(arn: string): string {
 export async function resolveExecution(api: ExecutionApi, id: string): Promise<string> {
   if (id.startsWith('arn:')) return id;
   const { executions } = await api.listExecutions({});
-  const matches = executions.filter((e) => shortName(e.executionArn) === id || shortName(e.executionArn).startsWith(id));
+  const matches = executions.filter(
+    (e) => shortName(e.executionArn) === id || shortName(e.executionArn).startsWith(id),
+  );
   if (matches.length === 1) return matches[0]!.executionArn;
   const { CliError, EXIT } = await import('./errors.js');
-  if (matches.length === 0) throw new CliError(`no execution named "${id}"`, EXIT.usage, 'list them with: lake executions');
-  throw new CliError(`"${id}" matches ${matches.length} executions`, EXIT.usage, 'type more of the name');
+  if (matches.length === 0)
+    throw new CliError(`no execution named "${id}"`, EXIT.usage, 'list them with: lake executions');
+  throw new CliError(
+    `"${id}" matches ${matches.length} executions`,
+    EXIT.usage,
+    'type more of the name',
+  );
 }
 
 /** Poll until every execution has left RUNNING. */
-export async function waitForAll(api: ExecutionApi, arns: string[], onDone?: (d: ExecutionDescription) => void): Promise<ExecutionDescription[]> {
+export async function waitForAll(
+  api: ExecutionApi,
+  arns: string[],
+  onDone?: (d: ExecutionDescription) => void,
+): Promise<ExecutionDescription[]> {
   const done = new Map<string, ExecutionDescription>();
   while (done.size < arns.length) {
     for (const arn of arns) {
@@ -69,7 +79,10 @@ interface SummaryLike {
 export function summaryTable(executions: ExecutionDescription[]): string {
   const rows = executions.map((d) => {
     const out = (safeJson(d.output) ?? {}) as SummaryLike;
-    const took = d.stopDate && d.startDate ? new Date(d.stopDate).getTime() - new Date(d.startDate).getTime() : undefined;
+    const took =
+      d.stopDate && d.startDate
+        ? new Date(d.stopDate).getTime() - new Date(d.startDate).getTime()
+        : undefined;
     return [
       sourceKeyOfInput(d.input),
       out.dataset ?? '',
@@ -79,10 +92,15 @@ export function summaryTable(executions: ExecutionDescription[]): string {
       out.rowsRejected ?? null,
       out.partitions?.length ?? null,
       took === undefined ? '' : `${(took / 1000).toFixed(1)}s`,
-      d.status === 'SUCCEEDED' ? '' : `${d.error ?? ''}: ${truncate(readableCause(d.cause), 100)}`.trim(),
+      d.status === 'SUCCEEDED'
+        ? ''
+        : `${d.error ?? ''}: ${truncate(readableCause(d.cause), 100)}`.trim(),
     ];
   });
-  return formatTable(['file', 'dataset', 'status', 'read', 'curated', 'rejected', 'partitions', 'took', 'error'], rows);
+  return formatTable(
+    ['file', 'dataset', 'status', 'read', 'curated', 'rejected', 'partitions', 'took', 'error'],
+    rows,
+  );
 }
 
 /** Shorten a long text for one table cell. */

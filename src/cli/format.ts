@@ -11,9 +11,16 @@ export function cell(value: unknown): string {
 export function formatTable(columns: string[], rows: unknown[][]): string {
   const text = rows.map((r) => r.map(cell));
   const widths = columns.map((c, i) => Math.max(c.length, ...text.map((r) => (r[i] ?? '').length)));
-  const numeric = columns.map((_, i) => rows.length > 0 && rows.every((r) => r[i] === null || typeof r[i] === 'number' || typeof r[i] === 'bigint'));
+  const numeric = columns.map(
+    (_, i) =>
+      rows.length > 0 &&
+      rows.every((r) => r[i] === null || typeof r[i] === 'number' || typeof r[i] === 'bigint'),
+  );
   const line = (cells: string[]) =>
-    cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...text.map(line)].join('\n');
 }
 
@@ -29,7 +36,8 @@ export function formatJson(columns: string[], rows: unknown[][]): string {
 /** Rows as RFC 4180 CSV with a header. */
 export function formatCsv(columns: string[], rows: unknown[][]): string {
   const esc = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    const s =
+      v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return [columns.map(esc).join(','), ...rows.map((r) => r.map(esc).join(','))].join('\n');

@@ -12,46 +12,82 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('a port number from 0 to 65535 (0 picks a free port)');
+  if (!/^\d+$/.test(value) || port > 65535)
+    throw new InvalidArgumentError('a port number from 0 to 65535 (0 picks a free port)');
   return port;
 }
 
 function program(setExit: (code: number) => void): Command {
   const root = new Command('lake')
-    .description('An event-driven data lake: S3 → EventBridge → Step Functions → Parquet + Glue → Athena, and its local twin.')
+    .description(
+      'An event-driven data lake: S3 → EventBridge → Step Functions → Parquet + Glue → Athena, and its local twin.',
+    )
     .option('--dir <path>', 'state folder of the local twin', process.env.LAKE_DIR ?? '.lake')
-    .option('--port <n>', `S3 endpoint port of the local twin (default ${DEFAULT_TWIN_PORT}, or LAKE_PORT; 0 picks a free one)`, parsePort)
+    .option(
+      '--port <n>',
+      `S3 endpoint port of the local twin (default ${DEFAULT_TWIN_PORT}, or LAKE_PORT; 0 picks a free one)`,
+      parsePort,
+    )
     .option('--schemas <path>', 'folder of dataset contracts', 'schemas')
-    .option('--stage <name>', 'act on a deployed AWS stage (sst deploy --stage NAME) instead of the twin: query, ingest, executions, show, redrive, reprocess')
+    .option(
+      '--stage <name>',
+      'act on a deployed AWS stage (sst deploy --stage NAME) instead of the twin: query, ingest, executions, show, redrive, reprocess',
+    )
     .showHelpAfterError('(run lake --help for usage)')
     .exitOverride();
   const config = () => {
     const o = root.opts<{ dir: string; port?: number; schemas: string; stage?: string }>();
     // `--port 0` is meaningful (a free port): only an absent option falls back to the default.
-    return twinConfig({ dir: o.dir, schemasDir: o.schemas, ...(o.port !== undefined ? { port: o.port } : {}), ...(o.stage ? { stage: o.stage } : {}) });
+    return twinConfig({
+      dir: o.dir,
+      schemasDir: o.schemas,
+      ...(o.port !== undefined ? { port: o.port } : {}),
+      ...(o.stage ? { stage: o.stage } : {}),
+    });
   };
   const run = (fn: () => Promise<number>) => async () => setExit(await fn());
 
   root
     .command('dev')
-    .description('start the local twin: S3 endpoint, workflow runner, catalog and DuckDB; load the samples on a first start')
+    .description(
+      'start the local twin: S3 endpoint, workflow runner, catalog and DuckDB; load the samples on a first start',
+    )
     .option('--samples', 'upload sample_data/ even when executions exist')
     .option('--no-samples', 'do not upload sample_data/')
     .option('--samples-dir <path>', 'folder of sample files', 'sample_data')
     .option('--once', 'stop after loading the samples (exit code 1 if any execution failed)')
-    .option('--verbose', 'print the handlers\' structured logs')
-    .addHelpText('after', '\nExample:\n  lake dev                 # then, in another terminal:\n  aws --endpoint-url http://127.0.0.1:4568 s3 cp users.csv s3://lake-ingest/')
-    .action(async (o: { samples?: boolean; samplesDir: string; once?: boolean; verbose?: boolean }) =>
-      setExit(await dev(config(), { ...(o.samples !== undefined ? { samples: o.samples } : {}), samplesDir: o.samplesDir, once: o.once ?? false, verbose: o.verbose ?? false }, print)),
+    .option('--verbose', "print the handlers' structured logs")
+    .addHelpText(
+      'after',
+      '\nExample:\n  lake dev                 # then, in another terminal:\n  aws --endpoint-url http://127.0.0.1:4568 s3 cp users.csv s3://lake-ingest/',
+    )
+    .action(
+      async (o: { samples?: boolean; samplesDir: string; once?: boolean; verbose?: boolean }) =>
+        setExit(
+          await dev(
+            config(),
+            {
+              ...(o.samples !== undefined ? { samples: o.samples } : {}),
+              samplesDir: o.samplesDir,
+              once: o.once ?? false,
+              verbose: o.verbose ?? false,
+            },
+            print,
+          ),
+        ),
     );
 
   root
     .command('ingest')
-    .description('upload files to the ingest bucket, wait for their executions and print the run summaries')
+    .description(
+      'upload files to the ingest bucket, wait for their executions and print the run summaries',
+    )
     .argument('<files...>', 'CSV files; the file name picks the dataset (see schemas/)')
     .option('--prefix <prefix>', 'key prefix in the ingest bucket', '')
     .option('--no-wait', 'upload only')
-    .action(async (files: string[], o: { prefix: string; wait: boolean }) => setExit(await ingest(config(), files, o, print)));
+    .action(async (files: string[], o: { prefix: string; wait: boolean }) =>
+      setExit(await ingest(config(), files, o, print)),
+    );
 
   root
     .command('query')
@@ -59,16 +95,23 @@ function program(setExit: (code: number) => void): Command {
     .argument('<sql>', 'e.g. "SELECT count(*) FROM users"')
     .addOption(new Option('--json', 'print rows as JSON').conflicts('csv'))
     .option('--csv', 'print rows as CSV')
-    .action(async (sql: string, o: { json?: boolean; csv?: boolean }) => setExit(await query(config(), sql, o.json ? 'json' : o.csv ? 'csv' : 'table', print)));
+    .action(async (sql: string, o: { json?: boolean; csv?: boolean }) =>
+      setExit(await query(config(), sql, o.json ? 'json' : o.csv ? 'csv' : 'table', print)),
+    );
 
-  root.command('tables').description('list tables with partitions and row counts').action(run(() => tables(config(), print)));
+  root
+    .command('tables')
+    .description('list tables with partitions and row counts')
+    .action(run(() => tables(config(), print)));
 
   root
     .command('executions')
     .description('recent executions, newest first')
     .option('--status <status>', 'RUNNING, SUCCEEDED, FAILED, ABORTED, TIMED_OUT')
     .option('--limit <n>', 'how many', (v) => Number(v), 20)
-    .action(async (o: { status?: string; limit: number }) => setExit(await listExecutions(config(), o, print)));
+    .action(async (o: { status?: string; limit: number }) =>
+      setExit(await listExecutions(config(), o, print)),
+    );
 
   root
     .command('show')
@@ -84,7 +127,9 @@ function program(setExit: (code: number) => void): Command {
 
   root
     .command('reprocess')
-    .description('run stored raw files through the current contract again (replacing their earlier rows)')
+    .description(
+      'run stored raw files through the current contract again (replacing their earlier rows)',
+    )
     .argument('<target>', 'a dataset name, or one raw key (dataset/ingest_date=…/source-id/file)')
     .action(async (target: string) => setExit(await reprocess(config(), target, print)));
 

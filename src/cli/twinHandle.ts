@@ -14,7 +14,11 @@ import { CliError, EXIT } from './errors.js';
 /** The Step Functions calls the CLI makes, served by a local runner or a control API. */
 export type ExecutionApi = Pick<
   WorkflowRunner,
-  'startExecution' | 'describeExecution' | 'listExecutions' | 'getExecutionHistory' | 'redriveExecution'
+  | 'startExecution'
+  | 'describeExecution'
+  | 'listExecutions'
+  | 'getExecutionHistory'
+  | 'redriveExecution'
 >;
 
 /** A twin (or a deployed stage) a command can use. */
@@ -24,7 +28,9 @@ export interface TwinHandle {
   endpoint: string;
   buckets: TwinConfig['buckets'];
   /** Athena in a stage; undefined for the twin (whose queries need no running twin: see `runQuery`). */
-  query?: (sql: string) => Promise<{ columns: { name: string; type: string }[]; rows: unknown[][] }>;
+  query?: (
+    sql: string,
+  ) => Promise<{ columns: { name: string; type: string }[]; rows: unknown[][] }>;
   store: S3ObjectStore;
   contracts: Contract[];
   executions: ExecutionApi;
@@ -69,7 +75,9 @@ function remoteExecutions(controlUrl: string): ExecutionApi {
   const call = async (method: string, path: string, payload?: unknown) => {
     const res = await fetch(`${controlUrl}${path}`, {
       method,
-      ...(payload === undefined ? {} : { body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } }),
+      ...(payload === undefined
+        ? {}
+        : { body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } }),
     });
     const value = (await res.json()) as { name?: string; message?: string };
     if (!res.ok) throw new CliError(`${value.name ?? 'Error'}: ${value.message ?? res.statusText}`);
@@ -89,7 +97,10 @@ function remoteExecutions(controlUrl: string): ExecutionApi {
  * Open the twin for one command. `listen` starts executions for uploads when the twin runs in
  * this process (a running `lake dev` always listens).
  */
-export async function openTwin(config: TwinConfig, options: { listen?: boolean } = {}): Promise<TwinHandle> {
+export async function openTwin(
+  config: TwinConfig,
+  options: { listen?: boolean } = {},
+): Promise<TwinHandle> {
   const contracts = await loadContracts(config.schemasDir);
   if (config.stage) return openAwsStage(config.stage, contracts);
   const running = await findRunningTwin(config);
@@ -110,14 +121,26 @@ export async function openTwin(config: TwinConfig, options: { listen?: boolean }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') {
-      throw new CliError(`port ${config.port} is in use by another program`, EXIT.unavailable, 'pass --port N (or set LAKE_PORT) to use another port');
+      throw new CliError(
+        `port ${config.port} is in use by another program`,
+        EXIT.unavailable,
+        'pass --port N (or set LAKE_PORT) to use another port',
+      );
     }
     throw err;
   }
   const close = async () => {
     await twin.close();
   };
-  return { mode: 'in-process', endpoint: twin.s3.endpoint, buckets: config.buckets, store: twin.store, contracts, executions: twin.runner, close };
+  return {
+    mode: 'in-process',
+    endpoint: twin.s3.endpoint,
+    buckets: config.buckets,
+    store: twin.store,
+    contracts,
+    executions: twin.runner,
+    close,
+  };
 }
 
 /** A deployed stage: its buckets, Step Functions executions and Athena, found from SST's outputs. */
@@ -138,13 +161,21 @@ async function openAwsStage(stage: string, contracts: Contract[]): Promise<TwinH
   return {
     mode: 'aws',
     endpoint: `https://s3.amazonaws.com`,
-    buckets: { ingest: outputs.ingestBucket, raw: outputs.rawBucket, curated: outputs.curatedBucket, quarantine: outputs.quarantineBucket },
+    buckets: {
+      ingest: outputs.ingestBucket,
+      raw: outputs.rawBucket,
+      curated: outputs.curatedBucket,
+      quarantine: outputs.quarantineBucket,
+    },
     store: new S3ObjectStore(createS3Client()),
     contracts,
     executions: handle.executions,
     query: async (sql) => {
       const result = await handle.query(sql);
-      return { columns: result.columns.map((c) => ({ name: c.name, type: c.type })), rows: result.rows.map((r) => result.columns.map((c) => r[c.name] ?? null)) };
+      return {
+        columns: result.columns.map((c) => ({ name: c.name, type: c.type })),
+        rows: result.rows.map((r) => result.columns.map((c) => r[c.name] ?? null)),
+      };
     },
     close: async () => {},
   };

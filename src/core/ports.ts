@@ -67,7 +67,10 @@ export interface ObjectStore {
   head(bucket: string, key: string): Promise<ObjectInfo | undefined>;
   put(bucket: string, key: string, body: Uint8Array, contentType?: string): Promise<void>;
   /** Server-side copy; `versionId` pins the source version where the store keeps versions. */
-  copy(from: { bucket: string; key: string; versionId?: string }, to: { bucket: string; key: string }): Promise<void>;
+  copy(
+    from: { bucket: string; key: string; versionId?: string },
+    to: { bucket: string; key: string },
+  ): Promise<void>;
   /** Every key under a prefix, in lexicographic order. */
   list(bucket: string, prefix: string): Promise<ObjectInfo[]>;
   /** Delete keys; missing keys are not an error. */

@@ -9,11 +9,16 @@ import type { WorkflowRunner } from './workflow/index.js';
 async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
   const parts: Buffer[] = [];
   for await (const p of req) parts.push(p as Buffer);
-  return parts.length ? (JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, unknown>) : {};
+  return parts.length
+    ? (JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, unknown>)
+    : {};
 }
 
 /** Serve the runner's StartExecution / Describe / List / History / Redrive on 127.0.0.1. */
-export async function startControlServer(runner: WorkflowRunner, port = 0): Promise<{ url: string; close(): Promise<void> }> {
+export async function startControlServer(
+  runner: WorkflowRunner,
+  port = 0,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const reply = (status: number, value: unknown) => {
@@ -23,12 +28,18 @@ export async function startControlServer(runner: WorkflowRunner, port = 0): Prom
     try {
       const arn = url.searchParams.get('arn') ?? '';
       if (req.method === 'GET' && url.pathname === '/health') return reply(200, { ok: true });
-      if (req.method === 'GET' && url.pathname === '/executions') return reply(200, await runner.listExecutions({}));
-      if (req.method === 'GET' && url.pathname === '/execution') return reply(200, await runner.describeExecution(arn));
-      if (req.method === 'GET' && url.pathname === '/history') return reply(200, await runner.getExecutionHistory(arn));
+      if (req.method === 'GET' && url.pathname === '/executions')
+        return reply(200, await runner.listExecutions({}));
+      if (req.method === 'GET' && url.pathname === '/execution')
+        return reply(200, await runner.describeExecution(arn));
+      if (req.method === 'GET' && url.pathname === '/history')
+        return reply(200, await runner.getExecutionHistory(arn));
       if (req.method === 'POST' && url.pathname === '/executions') {
         const { input, name } = await body(req);
-        return reply(200, await runner.startExecution({ input, ...(typeof name === 'string' ? { name } : {}) }));
+        return reply(
+          200,
+          await runner.startExecution({ input, ...(typeof name === 'string' ? { name } : {}) }),
+        );
       }
       if (req.method === 'POST' && url.pathname === '/redrive') {
         const { executionArn } = await body(req);

@@ -18,12 +18,24 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
  * The handlers of `functions/`, keyed by the ASL placeholder they fill. Imported on demand, after
  * the environment is set: Powertools reads its settings when the handler module loads.
  */
-export const TWIN_FUNCTIONS: Record<string, { name: string; load: () => Promise<{ handler: unknown }> }> = {
-  CopyToRawFunctionArn: { name: 'lake-copy-to-raw', load: () => import('../../functions/copy-to-raw.js') },
+export const TWIN_FUNCTIONS: Record<
+  string,
+  { name: string; load: () => Promise<{ handler: unknown }> }
+> = {
+  CopyToRawFunctionArn: {
+    name: 'lake-copy-to-raw',
+    load: () => import('../../functions/copy-to-raw.js'),
+  },
   ValidateFunctionArn: { name: 'lake-validate', load: () => import('../../functions/validate.js') },
-  TransformFunctionArn: { name: 'lake-transform', load: () => import('../../functions/transform.js') },
+  TransformFunctionArn: {
+    name: 'lake-transform',
+    load: () => import('../../functions/transform.js'),
+  },
   CommitFunctionArn: { name: 'lake-commit', load: () => import('../../functions/commit.js') },
-  QuarantineFunctionArn: { name: 'lake-quarantine', load: () => import('../../functions/quarantine.js') },
+  QuarantineFunctionArn: {
+    name: 'lake-quarantine',
+    load: () => import('../../functions/quarantine.js'),
+  },
 };
 
 const ACCOUNT = '000000000000';
@@ -56,7 +68,11 @@ export interface StartTwinOptions {
 }
 
 /** The Lambda environment the handlers read, pointed at the twin. */
-export function twinEnvironment(config: TwinConfig, endpoint: string, verboseLogs = false): Record<string, string> {
+export function twinEnvironment(
+  config: TwinConfig,
+  endpoint: string,
+  verboseLogs = false,
+): Record<string, string> {
   return {
     RAW_BUCKET: config.buckets.raw,
     CURATED_BUCKET: config.buckets.curated,
@@ -78,7 +94,11 @@ export function twinEnvironment(config: TwinConfig, endpoint: string, verboseLog
 export async function startTwin(config: TwinConfig, options: StartTwinOptions = {}): Promise<Twin> {
   const paths = twinPaths(config);
   await mkdir(config.dir, { recursive: true });
-  const s3 = await startS3Endpoint({ dir: paths.s3, port: config.port, buckets: Object.values(config.buckets) });
+  const s3 = await startS3Endpoint({
+    dir: paths.s3,
+    port: config.port,
+    buckets: Object.values(config.buckets),
+  });
   // The handlers run in this process, so this process's environment is their Lambda environment.
   // Keep what it replaces: a second twin in the same process (a `lake` command run in process
   // while another twin serves) must hand the first one its environment back when it closes.
@@ -112,14 +132,20 @@ export async function startTwin(config: TwinConfig, options: StartTwinOptions = 
       return Buffer.concat(parts).toString('utf8');
     },
   });
-  const orphans = await runner.abortOrphans('the local twin stopped while this execution was running');
+  const orphans = await runner.abortOrphans(
+    'the local twin stopped while this execution was running',
+  );
 
   let closing = false;
   let unsubscribe = () => {};
   if (options.listen !== false) {
-    unsubscribe = subscribeObjectCreated(s3, { bucket: config.buckets.ingest, region: REGION, account: ACCOUNT }, async (event) => {
-      if (!closing) await runner.startExecution({ input: event });
-    });
+    unsubscribe = subscribeObjectCreated(
+      s3,
+      { bucket: config.buckets.ingest, region: REGION, account: ACCOUNT },
+      async (event) => {
+        if (!closing) await runner.startExecution({ input: event });
+      },
+    );
   }
   let closed: Promise<string[]> | undefined;
   return {

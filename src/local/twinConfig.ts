@@ -20,13 +20,21 @@ export interface TwinConfig {
 export const DEFAULT_TWIN_PORT = 4568;
 
 /** Twin configuration from options and the environment (`LAKE_DIR`, `LAKE_PORT`). */
-export function twinConfig(options: { dir?: string; port?: number; schemasDir?: string; stage?: string } = {}): TwinConfig {
+export function twinConfig(
+  options: { dir?: string; port?: number; schemasDir?: string; stage?: string } = {},
+): TwinConfig {
   return {
     ...(options.stage ? { stage: options.stage } : {}),
     dir: resolve(options.dir ?? process.env.LAKE_DIR ?? '.lake'),
-    port: options.port ?? (process.env.LAKE_PORT ? Number(process.env.LAKE_PORT) : DEFAULT_TWIN_PORT),
+    port:
+      options.port ?? (process.env.LAKE_PORT ? Number(process.env.LAKE_PORT) : DEFAULT_TWIN_PORT),
     schemasDir: resolve(options.schemasDir ?? 'schemas'),
-    buckets: { ingest: 'lake-ingest', raw: 'lake-raw', curated: 'lake-curated', quarantine: 'lake-quarantine' },
+    buckets: {
+      ingest: 'lake-ingest',
+      raw: 'lake-raw',
+      curated: 'lake-curated',
+      quarantine: 'lake-quarantine',
+    },
     database: 'lake',
   };
 }

@@ -1,4 +1,8 @@
-import { curatedTableInput, partitionInput, rejectedTableInput } from '../core/catalog/tableInput.js';
+import {
+  curatedTableInput,
+  partitionInput,
+  rejectedTableInput,
+} from '../core/catalog/tableInput.js';
 import type { TableInput } from '../core/catalog/glueTypes.js';
 import type { ChunkSummary } from '../core/transform/index.js';
 import { summarizeRun } from '../core/transform/index.js';
@@ -30,9 +34,15 @@ export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<Ru
   const staging = stagingPrefix(source.sourceId);
 
   const indices = req.chunks.map((c) => c.chunk).sort((a, b) => a - b);
-  const found = await mapLimit(indices, COPY_CONCURRENCY, (chunk) => readJson<ChunkSummary>(deps.store, curated, chunkSummaryKey(source.sourceId, chunk)));
+  const found = await mapLimit(indices, COPY_CONCURRENCY, (chunk) =>
+    readJson<ChunkSummary>(deps.store, curated, chunkSummaryKey(source.sourceId, chunk)),
+  );
   const missing = indices.filter((_, i) => !found[i]);
-  if (missing.length) throw new ChunkMissingError(`chunk(s) ${missing.join(', ')} of ${source.sourceKey} have no staged summary`, { dataset: source.dataset, key: source.sourceKey });
+  if (missing.length)
+    throw new ChunkMissingError(
+      `chunk(s) ${missing.join(', ')} of ${source.sourceKey} have no staged summary`,
+      { dataset: source.dataset, key: source.sourceKey },
+    );
   const chunks = found as ChunkSummary[];
   const run = summarizeRun(contract, chunks);
   const mKey = manifestKey(source.dataset, keyIdOf(source.sourceBucket, source.sourceKey));
@@ -51,9 +61,17 @@ export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<Ru
   };
 
   // An older upload of this key finishing after a newer one must not bring its rows back.
-  if (previous?.sequencer && source.sequencer && previous.sourceId !== source.sourceId && compareSequencers(previous.sequencer, source.sequencer) > 0) {
+  if (
+    previous?.sequencer &&
+    source.sequencer &&
+    previous.sourceId !== source.sourceId &&
+    compareSequencers(previous.sequencer, source.sequencer) > 0
+  ) {
     await deleteStaging(deps, staging);
-    deps.logger?.warn('superseded by a newer version; nothing published', { sourceKey: source.sourceKey, current: previous.sourceVersion });
+    deps.logger?.warn('superseded by a newer version; nothing published', {
+      sourceKey: source.sourceKey,
+      current: previous.sourceVersion,
+    });
     return { ...base, partitions: [], files: [], superseded: true };
   }
 
@@ -66,7 +84,9 @@ export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<Ru
 
   const files = chunks.flatMap((c) => c.files).sort();
   // Server-side copies are independent; a handful in flight keeps many-partition files quick.
-  await mapLimit(files, COPY_CONCURRENCY, (file) => deps.store.copy({ bucket: curated, key: staging + file }, { bucket: curated, key: file }));
+  await mapLimit(files, COPY_CONCURRENCY, (file) =>
+    deps.store.copy({ bucket: curated, key: staging + file }, { bucket: curated, key: file }),
+  );
   const stale = (previous?.files ?? []).filter((f) => !files.includes(f));
   if (stale.length) await deps.store.delete(curated, stale);
 
@@ -89,7 +109,12 @@ export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<Ru
   };
   await writeJson(deps.store, curated, mKey, manifest);
   await deleteStaging(deps, staging);
-  deps.logger?.info('committed', { dataset: source.dataset, sourceKey: source.sourceKey, files: files.length, replaced: stale.length });
+  deps.logger?.info('committed', {
+    dataset: source.dataset,
+    sourceKey: source.sourceKey,
+    files: files.length,
+    replaced: stale.length,
+  });
 
   return {
     ...base,
@@ -102,13 +127,23 @@ export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<Ru
   };
 }
 
-async function register(deps: PipelineDeps, table: TableInput, partitions: { date: string; hour: string; rows: number }[]) {
-  const inputs = partitions.filter((p) => p.rows > 0).map((p) => partitionInput(table, p.date, p.hour));
+async function register(
+  deps: PipelineDeps,
+  table: TableInput,
+  partitions: { date: string; hour: string; rows: number }[],
+) {
+  const inputs = partitions
+    .filter((p) => p.rows > 0)
+    .map((p) => partitionInput(table, p.date, p.hour));
   if (inputs.length) await deps.catalog.registerPartitions(deps.database, table.Name, inputs);
 }
 
 /** Remove a source's staging area (after publishing, or when its run is abandoned). */
 export async function deleteStaging(deps: PipelineDeps, prefix: string): Promise<void> {
   const staged = await deps.store.list(deps.buckets.curated, prefix);
-  if (staged.length) await deps.store.delete(deps.buckets.curated, staged.map((o) => o.key));
+  if (staged.length)
+    await deps.store.delete(
+      deps.buckets.curated,
+      staged.map((o) => o.key),
+    );
 }

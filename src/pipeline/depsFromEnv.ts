@@ -25,7 +25,8 @@ export class ConfigurationError extends TerminalError {
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
-  if (!value) throw new ConfigurationError(`environment variable ${name} is not set`, { field: name });
+  if (!value)
+    throw new ConfigurationError(`environment variable ${name} is not set`, { field: name });
   return value;
 }
 
@@ -34,25 +35,46 @@ async function catalogFromEnv(env: NodeJS.ProcessEnv): Promise<Catalog> {
     const { LocalCatalog } = await import('../local/catalog/index.js');
     return new LocalCatalog(env.LOCAL_CATALOG_DIR);
   }
-  const [{ GlueCatalog }, { GlueClient }] = await Promise.all([import('../aws/glueCatalog.js'), import('@aws-sdk/client-glue')]);
+  const [{ GlueCatalog }, { GlueClient }] = await Promise.all([
+    import('../aws/glueCatalog.js'),
+    import('@aws-sdk/client-glue'),
+  ]);
   return new GlueCatalog(new GlueClient({}));
 }
 
 let cached: { key: string; deps: Promise<PipelineDeps> } | undefined;
 
 /** Dependencies from the environment, built once per distinct configuration (a warm Lambda reuses them). */
-export function depsFromEnv(env: NodeJS.ProcessEnv = process.env, logger?: StepLogger): Promise<PipelineDeps> {
-  const names = ['RAW_BUCKET', 'CURATED_BUCKET', 'QUARANTINE_BUCKET', 'CATALOG_DATABASE', 'CONTRACTS_DIR', 'S3_ENDPOINT', 'LOCAL_CATALOG_DIR', 'CHUNK_BYTES'];
+export function depsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  logger?: StepLogger,
+): Promise<PipelineDeps> {
+  const names = [
+    'RAW_BUCKET',
+    'CURATED_BUCKET',
+    'QUARANTINE_BUCKET',
+    'CATALOG_DATABASE',
+    'CONTRACTS_DIR',
+    'S3_ENDPOINT',
+    'LOCAL_CATALOG_DIR',
+    'CHUNK_BYTES',
+  ];
   const key = names.map((n) => env[n] ?? '').join('\0');
   if (cached?.key !== key) {
     const build = async (): Promise<PipelineDeps> => {
       const root = env.LAMBDA_TASK_ROOT ?? process.cwd();
       const chunkBytes = env.CHUNK_BYTES ? Number(env.CHUNK_BYTES) : undefined;
       return {
-        store: new S3ObjectStore(createS3Client(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {})),
+        store: new S3ObjectStore(
+          createS3Client(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
+        ),
         catalog: await catalogFromEnv(env),
         contracts: await loadContracts(resolve(root, env.CONTRACTS_DIR ?? 'schemas')),
-        buckets: { raw: required(env, 'RAW_BUCKET'), curated: required(env, 'CURATED_BUCKET'), quarantine: required(env, 'QUARANTINE_BUCKET') },
+        buckets: {
+          raw: required(env, 'RAW_BUCKET'),
+          curated: required(env, 'CURATED_BUCKET'),
+          quarantine: required(env, 'QUARANTINE_BUCKET'),
+        },
         database: required(env, 'CATALOG_DATABASE'),
         ...(chunkBytes ? { chunkBytes } : {}),
         ...(logger ? { logger } : {}),

@@ -18,7 +18,12 @@ export function keyIdOf(bucket: string, key: string): string {
 }
 
 /** `<dataset>/ingest_date=YYYY-MM-DD/<source-id>/<file name>` in the raw bucket. */
-export function rawKeyOf(dataset: string, ingestedAt: string, sourceId: string, sourceKey: string): string {
+export function rawKeyOf(
+  dataset: string,
+  ingestedAt: string,
+  sourceId: string,
+  sourceKey: string,
+): string {
   const fileName = sourceKey.split('/').pop() ?? 'file';
   return `${dataset}/ingest_date=${ingestedAt.slice(0, 10)}/${sourceId}/${safeSegment(fileName)}`;
 }

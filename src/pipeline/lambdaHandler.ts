@@ -11,7 +11,11 @@ const stepLogger = {
 };
 
 /** Row counters of a run summary; each becomes a CloudWatch metric (from Commit only, so chunks are not counted twice). */
-const COUNTERS = { rowsRead: 'RowsRead', rowsCurated: 'RowsCurated', rowsRejected: 'RowsRejected' } as const;
+const COUNTERS = {
+  rowsRead: 'RowsRead',
+  rowsCurated: 'RowsCurated',
+  rowsRejected: 'RowsRejected',
+} as const;
 
 /**
  * Wrap a pipeline step as a Lambda handler: dependencies from the environment, structured logs
@@ -19,14 +23,21 @@ const COUNTERS = { rowsRead: 'RowsRead', rowsCurated: 'RowsCurated', rowsRejecte
  * state machine as the `errorType` its Retry and Catch match.
  * @example export const handler = lambdaHandler('validate', validate);
  */
-export function lambdaHandler<I, O>(step: string, run: (input: I, deps: PipelineDeps) => Promise<O>) {
+export function lambdaHandler<I, O>(
+  step: string,
+  run: (input: I, deps: PipelineDeps) => Promise<O>,
+) {
   return async (event: I, context?: { awsRequestId?: string }): Promise<O> => {
-    logger.appendKeys({ step, ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}) });
+    logger.appendKeys({
+      step,
+      ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}),
+    });
     try {
       const result = await run(event, await depsFromEnv(process.env, stepLogger));
       for (const [field, metric] of Object.entries(COUNTERS)) {
         const value = (result as Record<string, unknown> | undefined)?.[field];
-        if (typeof value === 'number' && step === 'commit') metrics.addMetric(metric, MetricUnit.Count, value);
+        if (typeof value === 'number' && step === 'commit')
+          metrics.addMetric(metric, MetricUnit.Count, value);
       }
       return result;
     } catch (err) {

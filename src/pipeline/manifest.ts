@@ -19,7 +19,11 @@ export interface Manifest {
 }
 
 /** Read a JSON object, or undefined when there is none. */
-export async function readJson<T>(store: ObjectStore, bucket: string, key: string): Promise<T | undefined> {
+export async function readJson<T>(
+  store: ObjectStore,
+  bucket: string,
+  key: string,
+): Promise<T | undefined> {
   try {
     const chunks: Uint8Array[] = [];
     for await (const c of await store.get(bucket, key)) chunks.push(c);
@@ -31,8 +35,18 @@ export async function readJson<T>(store: ObjectStore, bucket: string, key: strin
 }
 
 /** Write a value as pretty JSON. */
-export async function writeJson(store: ObjectStore, bucket: string, key: string, value: unknown): Promise<void> {
-  await store.put(bucket, key, new TextEncoder().encode(JSON.stringify(value, null, 2) + '\n'), 'application/json');
+export async function writeJson(
+  store: ObjectStore,
+  bucket: string,
+  key: string,
+  value: unknown,
+): Promise<void> {
+  await store.put(
+    bucket,
+    key,
+    new TextEncoder().encode(JSON.stringify(value, null, 2) + '\n'),
+    'application/json',
+  );
 }
 
 /**

@@ -11,7 +11,10 @@ import type { QuarantineRequest, QuarantineResult } from './types.js';
  * under the dataset (or `_unknown`), and drop anything the failed run staged. Nothing a user
  * uploads is lost silently: the file and the reason are both kept.
  */
-export async function quarantine(req: QuarantineRequest, deps: PipelineDeps): Promise<QuarantineResult> {
+export async function quarantine(
+  req: QuarantineRequest,
+  deps: PipelineDeps,
+): Promise<QuarantineResult> {
   const bucket = req.event.detail?.bucket?.name ?? '';
   const key = req.event.detail?.object?.key ?? '';
   const versionId = req.event.detail?.object?.['version-id'];
@@ -25,14 +28,22 @@ export async function quarantine(req: QuarantineRequest, deps: PipelineDeps): Pr
   const errorKey = `${objectKey}.error.json`;
   let copied = false;
   if (bucket && key && (await deps.store.head(bucket, key))) {
-    await deps.store.copy({ bucket, key, ...(versionId ? { versionId } : {}) }, { bucket: deps.buckets.quarantine, key: objectKey });
+    await deps.store.copy(
+      { bucket, key, ...(versionId ? { versionId } : {}) },
+      { bucket: deps.buckets.quarantine, key: objectKey },
+    );
     copied = true;
   }
   await writeJson(deps.store, deps.buckets.quarantine, errorKey, {
     error: req.error.Error ?? 'Unknown',
     cause: readableCause(req.error.Cause),
     executionId: req.executionId,
-    source: { bucket, key, ...(versionId ? { versionId } : {}), etag: req.event.detail?.object?.etag },
+    source: {
+      bucket,
+      key,
+      ...(versionId ? { versionId } : {}),
+      etag: req.event.detail?.object?.etag,
+    },
     dataset: dataset ?? null,
     copied,
     quarantinedAt: new Date().toISOString(),

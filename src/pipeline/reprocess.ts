@@ -15,11 +15,16 @@ export class NothingToReprocessError extends TerminalError {
  * writes the same keys and replaces what the earlier run produced.
  * @example for (const source of await rawSources(deps, 'users')) await sfn.start({ source });
  */
-export async function rawSources(deps: Pick<PipelineDeps, 'store' | 'contracts' | 'buckets'>, target: string): Promise<SourceRef[]> {
+export async function rawSources(
+  deps: Pick<PipelineDeps, 'store' | 'contracts' | 'buckets'>,
+  target: string,
+): Promise<SourceRef[]> {
   const bucket = deps.buckets.raw;
   const isDataset = deps.contracts.some((c) => c.dataset === target);
   const sidecars = isDataset
-    ? (await deps.store.list(bucket, `${target}/`)).map((o) => o.key).filter((k) => k.endsWith(`/${SOURCE_SIDECAR}`))
+    ? (await deps.store.list(bucket, `${target}/`))
+        .map((o) => o.key)
+        .filter((k) => k.endsWith(`/${SOURCE_SIDECAR}`))
     : [sourceSidecarKey(target)];
   const sources: SourceRef[] = [];
   for (const key of sidecars) {
@@ -28,7 +33,9 @@ export async function rawSources(deps: Pick<PipelineDeps, 'store' | 'contracts' 
   }
   if (sources.length === 0) {
     throw new NothingToReprocessError(
-      isDataset ? `no raw files of dataset "${target}" in ${bucket}` : `"${target}" is neither a dataset nor a raw key in ${bucket}`,
+      isDataset
+        ? `no raw files of dataset "${target}" in ${bucket}`
+        : `"${target}" is neither a dataset nor a raw key in ${bucket}`,
       { bucket, key: target },
     );
   }

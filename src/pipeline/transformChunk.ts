@@ -11,19 +11,35 @@ import type { ChunkResult, TransformRequest } from './types.js';
  * rejected Parquet under `_staging/<source-id>/` with the chunk's summary beside them. Nothing
  * staged is visible to queries until Commit publishes it.
  */
-export async function transformChunk(req: TransformRequest, deps: PipelineDeps): Promise<ChunkResult> {
+export async function transformChunk(
+  req: TransformRequest,
+  deps: PipelineDeps,
+): Promise<ChunkResult> {
   const { source, chunk } = req;
   const contract = contractFor(deps, source.dataset);
-  const body = await deps.store.get(source.rawBucket, source.rawKey, { start: chunk.start, end: chunk.end });
+  const body = await deps.store.get(source.rawBucket, source.rawKey, {
+    start: chunk.start,
+    end: chunk.end,
+  });
   const prefix = stagingPrefix(source.sourceId);
   const sink: ObjectSink = {
-    put: (key, bytes, contentType) => deps.store.put(deps.buckets.curated, prefix + key, bytes, contentType),
+    put: (key, bytes, contentType) =>
+      deps.store.put(deps.buckets.curated, prefix + key, bytes, contentType),
   };
   const summary = await transform({
     contract,
-    source: { bucket: source.sourceBucket, key: source.sourceKey, version: source.sourceVersion, sourceId: source.sourceId },
+    source: {
+      bucket: source.sourceBucket,
+      key: source.sourceKey,
+      version: source.sourceVersion,
+      sourceId: source.sourceId,
+    },
     body,
-    chunk: { index: chunk.index, firstRowNumber: chunk.firstRowNumber, hasHeader: chunk.index === 0 && dialectOf(contract).header },
+    chunk: {
+      index: chunk.index,
+      firstRowNumber: chunk.firstRowNumber,
+      hasHeader: chunk.index === 0 && dialectOf(contract).header,
+    },
     sink,
     executionId: req.executionId,
     ingestedAt: new Date(source.ingestedAt),
@@ -35,6 +51,16 @@ export async function transformChunk(req: TransformRequest, deps: PipelineDeps):
     new TextEncoder().encode(JSON.stringify(summary)),
     'application/json',
   );
-  deps.logger?.info('transformed chunk', { dataset: source.dataset, chunk: chunk.index, rowsRead: summary.rowsRead, rowsRejected: summary.rowsRejected });
-  return { chunk: chunk.index, rowsRead: summary.rowsRead, rowsCurated: summary.rowsCurated, rowsRejected: summary.rowsRejected };
+  deps.logger?.info('transformed chunk', {
+    dataset: source.dataset,
+    chunk: chunk.index,
+    rowsRead: summary.rowsRead,
+    rowsRejected: summary.rowsRejected,
+  });
+  return {
+    chunk: chunk.index,
+    rowsRead: summary.rowsRead,
+    rowsCurated: summary.rowsCurated,
+    rowsRejected: summary.rowsRejected,
+  };
 }

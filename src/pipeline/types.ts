@@ -89,7 +89,13 @@ export interface RunSummary {
 
 /** Quarantine's input: the original event and the error a Catch caught. */
 export interface QuarantineRequest {
-  event: { time?: string; detail?: { bucket?: { name?: string }; object?: { key?: string; etag?: string; 'version-id'?: string } } };
+  event: {
+    time?: string;
+    detail?: {
+      bucket?: { name?: string };
+      object?: { key?: string; etag?: string; 'version-id'?: string };
+    };
+  };
   error: { Error?: string; Cause?: string };
   executionId: string;
 }

@@ -39,7 +39,10 @@ export async function validate(source: SourceRef, deps: PipelineDeps): Promise<V
   });
   const first = plan.chunks[0];
   if (dialect.header && first) {
-    const head = await deps.store.get(source.rawBucket, source.rawKey, { start: first.start, end: first.end });
+    const head = await deps.store.get(source.rawBucket, source.rawKey, {
+      start: first.start,
+      end: first.end,
+    });
     const records = readCsv(head, {
       delimiter: dialect.delimiter,
       quote: dialect.quote,
@@ -49,6 +52,11 @@ export async function validate(source: SourceRef, deps: PipelineDeps): Promise<V
     await records.next(); // the header is checked as the first block is parsed
     await records.return(undefined);
   }
-  deps.logger?.info('validated', { dataset: source.dataset, rawKey: source.rawKey, chunks: plan.chunks.length, rows: plan.rows });
+  deps.logger?.info('validated', {
+    dataset: source.dataset,
+    rawKey: source.rawKey,
+    chunks: plan.chunks.length,
+    rows: plan.rows,
+  });
   return { chunks: plan.chunks, bytes: plan.bytes, rows: plan.rows };
 }

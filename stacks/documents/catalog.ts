@@ -5,7 +5,11 @@
  */
 import type { Contract } from '../../src/core/contract/types.js';
 import type { GlueColumn, TableInput } from '../../src/core/catalog/glueTypes.js';
-import { REJECTED_SUFFIX, curatedTableInput, rejectedTableInput } from '../../src/core/catalog/tableInput.js';
+import {
+  REJECTED_SUFFIX,
+  curatedTableInput,
+  rejectedTableInput,
+} from '../../src/core/catalog/tableInput.js';
 
 /** A Glue column in Pulumi's camelCase. */
 export interface CatalogColumnArgs {
@@ -36,7 +40,11 @@ export interface CatalogTableArgs {
 /** Pulumi arguments for a Glue table, translated field by field from a Glue TableInput. */
 export function catalogTableArgs(databaseName: string, table: TableInput): CatalogTableArgs {
   const sd = table.StorageDescriptor;
-  const col = (c: GlueColumn): CatalogColumnArgs => ({ name: c.Name, type: c.Type, ...(c.Comment ? { comment: c.Comment } : {}) });
+  const col = (c: GlueColumn): CatalogColumnArgs => ({
+    name: c.Name,
+    type: c.Type,
+    ...(c.Comment ? { comment: c.Comment } : {}),
+  });
   return {
     name: table.Name,
     databaseName,
@@ -56,8 +64,12 @@ export function catalogTableArgs(databaseName: string, table: TableInput): Catal
             ...(sd.SerdeInfo
               ? {
                   serDeInfo: {
-                    ...(sd.SerdeInfo.SerializationLibrary ? { serializationLibrary: sd.SerdeInfo.SerializationLibrary } : {}),
-                    ...(sd.SerdeInfo.Parameters ? { parameters: { ...sd.SerdeInfo.Parameters } } : {}),
+                    ...(sd.SerdeInfo.SerializationLibrary
+                      ? { serializationLibrary: sd.SerdeInfo.SerializationLibrary }
+                      : {}),
+                    ...(sd.SerdeInfo.Parameters
+                      ? { parameters: { ...sd.SerdeInfo.Parameters } }
+                      : {}),
                   },
                 }
               : {}),
@@ -68,10 +80,15 @@ export function catalogTableArgs(databaseName: string, table: TableInput): Catal
 }
 
 /** Both tables of every dataset (`<dataset>` and `<dataset>_rejected`) under `s3://<curatedBucket>/`. */
-export function datasetTables(databaseName: string, curatedBucket: string, contracts: Contract[]): CatalogTableArgs[] {
+export function datasetTables(
+  databaseName: string,
+  curatedBucket: string,
+  contracts: Contract[],
+): CatalogTableArgs[] {
   const seen = new Set<string>();
   return contracts.flatMap((contract) => {
-    if (seen.has(contract.dataset)) throw new Error(`dataset ${contract.dataset} has two contracts`);
+    if (seen.has(contract.dataset))
+      throw new Error(`dataset ${contract.dataset} has two contracts`);
     seen.add(contract.dataset);
     const base = `s3://${curatedBucket}/${contract.dataset}`;
     return [
@@ -87,7 +104,10 @@ export interface WorkgroupConfigurationArgs {
   publishCloudwatchMetricsEnabled: boolean;
   bytesScannedCutoffPerQuery: number;
   engineVersion: { selectedEngineVersion: string };
-  resultConfiguration: { outputLocation: string; encryptionConfiguration: { encryptionOption: string } };
+  resultConfiguration: {
+    outputLocation: string;
+    encryptionConfiguration: { encryptionOption: string };
+  };
 }
 
 /**
@@ -95,8 +115,13 @@ export interface WorkgroupConfigurationArgs {
  * workgroup's settings enforced over any client's. The per-query scan cutoff (default 10 GiB)
  * stops a runaway query before it costs much.
  */
-export function workgroupConfiguration(resultsBucket: string, prefix = 'results/', bytesScannedCutoffPerQuery = 10 * 1024 ** 3): WorkgroupConfigurationArgs {
-  if (bytesScannedCutoffPerQuery < 10 * 1024 ** 2) throw new Error('Athena requires bytesScannedCutoffPerQuery >= 10 MB');
+export function workgroupConfiguration(
+  resultsBucket: string,
+  prefix = 'results/',
+  bytesScannedCutoffPerQuery = 10 * 1024 ** 3,
+): WorkgroupConfigurationArgs {
+  if (bytesScannedCutoffPerQuery < 10 * 1024 ** 2)
+    throw new Error('Athena requires bytesScannedCutoffPerQuery >= 10 MB');
   return {
     enforceWorkgroupConfiguration: true,
     publishCloudwatchMetricsEnabled: true,

@@ -4,7 +4,9 @@
  */
 
 /** An EventBridge event pattern: arrays of accepted values, nested objects, or `prefix` matchers. */
-export type EventPattern = { [field: string]: EventPattern | Array<string | number | { prefix: string }> };
+export type EventPattern = {
+  [field: string]: EventPattern | Array<string | number | { prefix: string }>;
+};
 
 /** The pattern of S3 "Object Created" events of one bucket, as S3's EventBridge integration sends them. */
 export function objectCreatedPattern(bucketName: string): EventPattern {
@@ -25,7 +27,9 @@ export function matchesPattern(pattern: EventPattern, event: unknown): boolean {
     if (!Array.isArray(expected)) return matchesPattern(expected, actual);
     const values = Array.isArray(actual) ? actual : [actual];
     return values.some((v) =>
-      expected.some((e) => (typeof e === 'object' ? typeof v === 'string' && v.startsWith(e.prefix) : v === e)),
+      expected.some((e) =>
+        typeof e === 'object' ? typeof v === 'string' && v.startsWith(e.prefix) : v === e,
+      ),
     );
   });
 }

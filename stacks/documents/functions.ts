@@ -26,11 +26,51 @@ export const RUNTIME = { runtime: 'nodejs22.x', architecture: 'arm64' } as const
  * Parquet for a whole chunk in memory, so it gets the most memory (and with it CPU) and 15 minutes.
  */
 export const HANDLERS: readonly HandlerSpec[] = [
-  { name: 'copyToRaw', component: 'CopyIngestToRaw', handler: 'functions/copy-to-raw.handler', placeholder: 'CopyToRawFunctionArn', memory: '512 MB', timeout: '5 minutes', description: 'Copy an uploaded object to the raw bucket' },
-  { name: 'validate', component: 'ValidateRawFile', handler: 'functions/validate.handler', placeholder: 'ValidateFunctionArn', memory: '1024 MB', timeout: '15 minutes', description: 'Check a raw file against its contract and plan chunks' },
-  { name: 'transform', component: 'TransformChunkToCurated', handler: 'functions/transform.handler', placeholder: 'TransformFunctionArn', memory: '3008 MB', timeout: '15 minutes', description: 'Clean, validate and write one chunk as Parquet' },
-  { name: 'commit', component: 'CommitCuratedToCatalog', handler: 'functions/commit.handler', placeholder: 'CommitFunctionArn', memory: '512 MB', timeout: '5 minutes', description: 'Write the manifest, replace old files, register partitions' },
-  { name: 'quarantine', component: 'QuarantineIngestObject', handler: 'functions/quarantine.handler', placeholder: 'QuarantineFunctionArn', memory: '256 MB', timeout: '2 minutes', description: 'Copy a failed upload and its error to quarantine' },
+  {
+    name: 'copyToRaw',
+    component: 'CopyIngestToRaw',
+    handler: 'functions/copy-to-raw.handler',
+    placeholder: 'CopyToRawFunctionArn',
+    memory: '512 MB',
+    timeout: '5 minutes',
+    description: 'Copy an uploaded object to the raw bucket',
+  },
+  {
+    name: 'validate',
+    component: 'ValidateRawFile',
+    handler: 'functions/validate.handler',
+    placeholder: 'ValidateFunctionArn',
+    memory: '1024 MB',
+    timeout: '15 minutes',
+    description: 'Check a raw file against its contract and plan chunks',
+  },
+  {
+    name: 'transform',
+    component: 'TransformChunkToCurated',
+    handler: 'functions/transform.handler',
+    placeholder: 'TransformFunctionArn',
+    memory: '3008 MB',
+    timeout: '15 minutes',
+    description: 'Clean, validate and write one chunk as Parquet',
+  },
+  {
+    name: 'commit',
+    component: 'CommitCuratedToCatalog',
+    handler: 'functions/commit.handler',
+    placeholder: 'CommitFunctionArn',
+    memory: '512 MB',
+    timeout: '5 minutes',
+    description: 'Write the manifest, replace old files, register partitions',
+  },
+  {
+    name: 'quarantine',
+    component: 'QuarantineIngestObject',
+    handler: 'functions/quarantine.handler',
+    placeholder: 'QuarantineFunctionArn',
+    memory: '256 MB',
+    timeout: '2 minutes',
+    description: 'Copy a failed upload and its error to quarantine',
+  },
 ];
 
 /**

@@ -48,22 +48,29 @@ export function policyDocument(statements: PolicyStatement[]): PolicyDocument {
 
 /** The ARN of an S3 bucket (`bucketArn`) or of objects under a prefix (`objectsArn`). */
 export const s3Arn = {
-  bucket: (ctx: Pick<ArnContext, 'partition'>, bucket: string) => `arn:${ctx.partition}:s3:::${bucket}`,
-  objects: (ctx: Pick<ArnContext, 'partition'>, bucket: string, prefix = '') => `arn:${ctx.partition}:s3:::${bucket}/${prefix}*`,
+  bucket: (ctx: Pick<ArnContext, 'partition'>, bucket: string) =>
+    `arn:${ctx.partition}:s3:::${bucket}`,
+  objects: (ctx: Pick<ArnContext, 'partition'>, bucket: string, prefix = '') =>
+    `arn:${ctx.partition}:s3:::${bucket}/${prefix}*`,
 };
 
 /** Glue ARNs: the catalog, a database, and the tables of a database. */
 export const glueArn = {
   catalog: (ctx: ArnContext) => `arn:${ctx.partition}:glue:${ctx.region}:${ctx.accountId}:catalog`,
-  database: (ctx: ArnContext, db: string) => `arn:${ctx.partition}:glue:${ctx.region}:${ctx.accountId}:database/${db}`,
-  tables: (ctx: ArnContext, db: string) => `arn:${ctx.partition}:glue:${ctx.region}:${ctx.accountId}:table/${db}/*`,
+  database: (ctx: ArnContext, db: string) =>
+    `arn:${ctx.partition}:glue:${ctx.region}:${ctx.accountId}:database/${db}`,
+  tables: (ctx: ArnContext, db: string) =>
+    `arn:${ctx.partition}:glue:${ctx.region}:${ctx.accountId}:table/${db}/*`,
 };
 
 /** Step Functions ARNs: a state machine, its executions, and its Distributed Map child executions. */
 export const statesArn = {
-  stateMachine: (ctx: ArnContext, name: string) => `arn:${ctx.partition}:states:${ctx.region}:${ctx.accountId}:stateMachine:${name}`,
-  executions: (ctx: ArnContext, name: string) => `arn:${ctx.partition}:states:${ctx.region}:${ctx.accountId}:execution:${name}:*`,
-  mapRunExecutions: (ctx: ArnContext, name: string) => `arn:${ctx.partition}:states:${ctx.region}:${ctx.accountId}:execution:${name}/*`,
+  stateMachine: (ctx: ArnContext, name: string) =>
+    `arn:${ctx.partition}:states:${ctx.region}:${ctx.accountId}:stateMachine:${name}`,
+  executions: (ctx: ArnContext, name: string) =>
+    `arn:${ctx.partition}:states:${ctx.region}:${ctx.accountId}:execution:${name}:*`,
+  mapRunExecutions: (ctx: ArnContext, name: string) =>
+    `arn:${ctx.partition}:states:${ctx.region}:${ctx.accountId}:execution:${name}/*`,
 };
 
 /** The Lambda handlers of the pipeline. */
@@ -73,7 +80,11 @@ export type HandlerName = 'copyToRaw' | 'validate' | 'transform' | 'commit' | 'q
  * What each handler may do, and on what: read the source, write its own output, nothing else.
  * Object copies need GetObject(+Version, +Tagging) on the source and PutObject(+Tagging) on the target.
  */
-export function handlerPermissions(handler: HandlerName, r: PipelineResources, ctx: ArnContext): FunctionPermission[] {
+export function handlerPermissions(
+  handler: HandlerName,
+  r: PipelineResources,
+  ctx: ArnContext,
+): FunctionPermission[] {
   const objects = (bucket: string) => s3Arn.objects(ctx, bucket);
   const bucket = (name: string) => s3Arn.bucket(ctx, name);
   const readSource = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'];
@@ -83,7 +94,10 @@ export function handlerPermissions(handler: HandlerName, r: PipelineResources, c
         { actions: readSource, resources: [objects(r.ingestBucket)] },
         // ListBucket turns a missing key into 404 instead of 403, so "not found" is recognisable.
         { actions: ['s3:ListBucket'], resources: [bucket(r.ingestBucket), bucket(r.rawBucket)] },
-        { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging'], resources: [objects(r.rawBucket)] },
+        {
+          actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging'],
+          resources: [objects(r.rawBucket)],
+        },
       ];
     case 'validate':
       return [
@@ -94,12 +108,18 @@ export function handlerPermissions(handler: HandlerName, r: PipelineResources, c
       return [
         { actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [objects(r.rawBucket)] },
         { actions: ['s3:ListBucket'], resources: [bucket(r.rawBucket), bucket(r.curatedBucket)] },
-        { actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], resources: [objects(r.curatedBucket)] },
+        {
+          actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+          resources: [objects(r.curatedBucket)],
+        },
       ];
     case 'commit':
       return [
         { actions: ['s3:ListBucket'], resources: [bucket(r.curatedBucket)] },
-        { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [objects(r.curatedBucket)] },
+        {
+          actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+          resources: [objects(r.curatedBucket)],
+        },
         {
           actions: [
             'glue:GetDatabase',
@@ -110,24 +130,43 @@ export function handlerPermissions(handler: HandlerName, r: PipelineResources, c
             'glue:GetPartitions',
             'glue:BatchCreatePartition',
           ],
-          resources: [glueArn.catalog(ctx), glueArn.database(ctx, r.database), glueArn.tables(ctx, r.database)],
+          resources: [
+            glueArn.catalog(ctx),
+            glueArn.database(ctx, r.database),
+            glueArn.tables(ctx, r.database),
+          ],
         },
       ];
     case 'quarantine':
       return [
         { actions: readSource, resources: [objects(r.ingestBucket), objects(r.rawBucket)] },
-        { actions: ['s3:ListBucket'], resources: [bucket(r.ingestBucket), bucket(r.rawBucket), bucket(r.quarantineBucket)] },
-        { actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [objects(r.quarantineBucket)] },
+        {
+          actions: ['s3:ListBucket'],
+          resources: [bucket(r.ingestBucket), bucket(r.rawBucket), bucket(r.quarantineBucket)],
+        },
+        {
+          actions: ['s3:PutObject', 's3:PutObjectTagging'],
+          resources: [objects(r.quarantineBucket)],
+        },
         // Drop what the failed run staged: list and delete under `_staging/` of the curated bucket only.
         { actions: ['s3:ListBucket'], resources: [bucket(r.curatedBucket)] },
-        { actions: ['s3:DeleteObject'], resources: [s3Arn.objects(ctx, r.curatedBucket, '_staging/')] },
+        {
+          actions: ['s3:DeleteObject'],
+          resources: [s3Arn.objects(ctx, r.curatedBucket, '_staging/')],
+        },
       ];
   }
 }
 
 /** The role policy of the state machine: invoke the five functions (and their versions), run its own Map children, log. */
-export function stateMachinePolicy(functionArns: string[], stateMachineName: string, ctx: ArnContext, opts: { distributedMap: boolean }): PolicyDocument {
-  if (functionArns.length === 0) throw new Error('the state machine needs at least one function ARN');
+export function stateMachinePolicy(
+  functionArns: string[],
+  stateMachineName: string,
+  ctx: ArnContext,
+  opts: { distributedMap: boolean },
+): PolicyDocument {
+  if (functionArns.length === 0)
+    throw new Error('the state machine needs at least one function ARN');
   const statements: PolicyStatement[] = [
     {
       Sid: 'InvokePipelineFunctions',
@@ -140,12 +179,20 @@ export function stateMachinePolicy(functionArns: string[], stateMachineName: str
   if (opts.distributedMap) {
     // A Distributed Map runs its items as child executions of this very state machine.
     statements.push(
-      { Sid: 'StartMapRunChildren', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [statesArn.stateMachine(ctx, stateMachineName)] },
+      {
+        Sid: 'StartMapRunChildren',
+        Effect: 'Allow',
+        Action: ['states:StartExecution'],
+        Resource: [statesArn.stateMachine(ctx, stateMachineName)],
+      },
       {
         Sid: 'ManageMapRunChildren',
         Effect: 'Allow',
         Action: ['states:DescribeExecution', 'states:StopExecution', 'states:RedriveExecution'],
-        Resource: [statesArn.executions(ctx, stateMachineName), statesArn.mapRunExecutions(ctx, stateMachineName)],
+        Resource: [
+          statesArn.executions(ctx, stateMachineName),
+          statesArn.mapRunExecutions(ctx, stateMachineName),
+        ],
       },
     );
   }
@@ -170,11 +217,21 @@ export function stateMachinePolicy(functionArns: string[], stateMachineName: str
 
 /** The role policy that lets the EventBridge rule start executions of exactly one state machine. */
 export function startExecutionPolicy(stateMachineArn: string): PolicyDocument {
-  return policyDocument([{ Sid: 'StartIngest', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [stateMachineArn] }]);
+  return policyDocument([
+    {
+      Sid: 'StartIngest',
+      Effect: 'Allow',
+      Action: ['states:StartExecution'],
+      Resource: [stateMachineArn],
+    },
+  ]);
 }
 
 /** A trust policy letting an AWS service assume a role, scoped to this account (confused-deputy guard). */
-export function serviceTrustPolicy(service: 'states.amazonaws.com' | 'events.amazonaws.com', ctx: ArnContext): Record<string, unknown> {
+export function serviceTrustPolicy(
+  service: 'states.amazonaws.com' | 'events.amazonaws.com',
+  ctx: ArnContext,
+): Record<string, unknown> {
   return {
     Version: '2012-10-17',
     Statement: [

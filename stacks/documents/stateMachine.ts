@@ -11,7 +11,11 @@ export type IngestFunctionArns = Record<IngestPlaceholder, string>;
 /** The rendered definition as the JSON string `aws.sfn.StateMachine` takes; refuses unknown or missing ARNs. */
 export function renderIngestDefinition(template: unknown, arns: IngestFunctionArns): string {
   for (const name of INGEST_PLACEHOLDERS) {
-    if (!/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9-_]+(:[A-Za-z0-9$_-]+)?$/.test(arns[name] ?? '')) {
+    if (
+      !/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9-_]+(:[A-Za-z0-9$_-]+)?$/.test(
+        arns[name] ?? '',
+      )
+    ) {
       throw new Error(`${name} must be a Lambda function ARN, got "${String(arns[name])}"`);
     }
   }

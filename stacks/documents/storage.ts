@@ -14,9 +14,13 @@ export type BucketRole = 'ingest' | 'raw' | 'curated' | 'quarantine' | 'athenaRe
  * Lifecycle per bucket: ingest objects go once copied to raw (raw is the immutable record), Athena
  * results are scratch; raw, curated and quarantine keep everything.
  */
-export function lifecycleRules(role: BucketRole, opts: { ingestDays?: number; resultsDays?: number } = {}): LifecycleRule[] {
+export function lifecycleRules(
+  role: BucketRole,
+  opts: { ingestDays?: number; resultsDays?: number } = {},
+): LifecycleRule[] {
   const days = (n: number): LifecycleRule['expiresIn'] => {
-    if (!Number.isInteger(n) || n < 1) throw new Error(`lifecycle days must be a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`lifecycle days must be a positive integer, got ${n}`);
     return n === 1 ? '1 day' : `${n} days`;
   };
   switch (role) {

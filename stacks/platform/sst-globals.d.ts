@@ -21,7 +21,8 @@ type DurationDays = `${number} ${'day' | 'days'}`;
 type Size = `${number} ${'MB' | 'GB'}`;
 
 /** src/components/component.ts: `Transform<T>`. */
-type Transform<T> = Partial<T> | ((args: T, opts: pulumi.CustomResourceOptions, name: string) => undefined);
+type Transform<T> =
+  Partial<T> | ((args: T, opts: pulumi.CustomResourceOptions, name: string) => undefined);
 
 /** src/components/aws/bucket.ts: `BucketLifecycleArgs`. */
 interface BucketLifecycleArgs {
@@ -59,18 +60,53 @@ interface FunctionPermissionArgs {
 interface FunctionArgs {
   handler: Input<string>;
   description?: Input<string>;
-  runtime?: Input<'nodejs18.x' | 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x' | 'go' | 'rust' | 'provided.al2023' | 'python3.11' | 'python3.12'>;
+  runtime?: Input<
+    | 'nodejs18.x'
+    | 'nodejs20.x'
+    | 'nodejs22.x'
+    | 'nodejs24.x'
+    | 'go'
+    | 'rust'
+    | 'provided.al2023'
+    | 'python3.11'
+    | 'python3.12'
+  >;
   architecture?: Input<'x86_64' | 'arm64'>;
   memory?: Input<Size>;
   timeout?: Input<DurationMinutes>;
   environment?: Input<Record<string, Input<string>>>;
   permissions?: Input<FunctionPermissionArgs[]>;
   link?: Input<unknown[]>;
-  logging?: Input<false | { retention?: Input<'1 day' | '1 week' | '2 weeks' | '1 month' | '3 months' | '6 months' | '1 year' | 'forever'>; logGroup?: Input<string>; format?: Input<'text' | 'json'> }>;
+  logging?: Input<
+    | false
+    | {
+        retention?: Input<
+          | '1 day'
+          | '1 week'
+          | '2 weeks'
+          | '1 month'
+          | '3 months'
+          | '6 months'
+          | '1 year'
+          | 'forever'
+        >;
+        logGroup?: Input<string>;
+        format?: Input<'text' | 'json'>;
+      }
+  >;
   copyFiles?: Input<{ from: Input<string>; to?: Input<string> }[]>;
-  nodejs?: Input<{ install?: Input<string[] | Record<string, string>>; format?: Input<'cjs' | 'esm'>; minify?: Input<boolean>; sourcemap?: Input<boolean> }>;
+  nodejs?: Input<{
+    install?: Input<string[] | Record<string, string>>;
+    format?: Input<'cjs' | 'esm'>;
+    minify?: Input<boolean>;
+    sourcemap?: Input<boolean>;
+  }>;
   retries?: Input<number>;
-  transform?: { function?: Transform<_aws.lambda.FunctionArgs>; role?: Transform<_aws.iam.RoleArgs>; logGroup?: Transform<_aws.cloudwatch.LogGroupArgs> };
+  transform?: {
+    function?: Transform<_aws.lambda.FunctionArgs>;
+    role?: Transform<_aws.iam.RoleArgs>;
+    logGroup?: Transform<_aws.cloudwatch.LogGroupArgs>;
+  };
 }
 
 /** src/config.ts: `AppInput`, `App`, `Config` (the fields this app sets). */
@@ -93,7 +129,12 @@ declare global {
   /** src/global.d.ts: `$config` (src/config.ts `$config(input: Config): Config`). */
   const $config: (input: SstConfig) => SstConfig;
   /** src/global.d.ts: `$app`. */
-  const $app: Readonly<{ name: string; stage: string; removal: 'remove' | 'retain' | 'retain-all'; protect: boolean }>;
+  const $app: Readonly<{
+    name: string;
+    stage: string;
+    removal: 'remove' | 'retain' | 'retain-all';
+    protect: boolean;
+  }>;
   /** src/global.d.ts: `$dev` (true under `sst dev`). */
   const $dev: boolean;
   /** src/global.d.ts: `$interpolate` and `$jsonStringify` are Pulumi's `interpolate` and `jsonStringify`. */

@@ -23,7 +23,9 @@ const columns: ColumnInfo[] = [
   { Name: 'amount', Label: 'amount', Type: 'decimal', Precision: 12, Scale: 2 },
   { Name: 'ok', Label: 'ok', Type: 'boolean' },
 ];
-const row = (...values: Array<string | undefined>): Row => ({ Data: values.map((v) => (v === undefined ? {} : { VarCharValue: v })) });
+const row = (...values: Array<string | undefined>): Row => ({
+  Data: values.map((v) => (v === undefined ? {} : { VarCharValue: v })),
+});
 
 beforeEach(() => athena.reset());
 
@@ -51,10 +53,24 @@ describe('runAthenaQuery', () => {
       });
     athena
       .on(GetQueryResultsCommand)
-      .resolvesOnce({ ResultSet: { ResultSetMetadata: { ColumnInfo: columns }, Rows: [row('id', 'amount', 'ok'), row('1', '10.50', 'true')] }, NextToken: 'n2' })
-      .resolvesOnce({ ResultSet: { ResultSetMetadata: { ColumnInfo: columns }, Rows: [row('9007199254740993', undefined, 'false')] } });
+      .resolvesOnce({
+        ResultSet: {
+          ResultSetMetadata: { ColumnInfo: columns },
+          Rows: [row('id', 'amount', 'ok'), row('1', '10.50', 'true')],
+        },
+        NextToken: 'n2',
+      })
+      .resolvesOnce({
+        ResultSet: {
+          ResultSetMetadata: { ColumnInfo: columns },
+          Rows: [row('9007199254740993', undefined, 'false')],
+        },
+      });
     const clock = fakeClock();
-    const result = await runAthenaQuery(new AthenaClient({ region: 'eu-west-1' }), query, { ...clock, pageSize: 2 });
+    const result = await runAthenaQuery(new AthenaClient({ region: 'eu-west-1' }), query, {
+      ...clock,
+      pageSize: 2,
+    });
 
     expect(athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input).toEqual({
       QueryString: query.sql,
@@ -81,12 +97,21 @@ describe('runAthenaQuery', () => {
 
   it('keeps the first row of DDL results (no header row there) and honours maxRows', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-2' });
-    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' }, StatementType: 'UTILITY' } });
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' }, StatementType: 'UTILITY' } });
     athena.on(GetQueryResultsCommand).resolves({
-      ResultSet: { ResultSetMetadata: { ColumnInfo: [{ Name: 'tab_name', Type: 'string' }] }, Rows: [row('users'), row('users_rejected')] },
+      ResultSet: {
+        ResultSetMetadata: { ColumnInfo: [{ Name: 'tab_name', Type: 'string' }] },
+        Rows: [row('users'), row('users_rejected')],
+      },
       NextToken: 'more',
     });
-    const result = await runAthenaQuery(new AthenaClient({ region: 'eu-west-1' }), { ...query, sql: 'SHOW TABLES' }, { ...fakeClock(), maxRows: 1 });
+    const result = await runAthenaQuery(
+      new AthenaClient({ region: 'eu-west-1' }),
+      { ...query, sql: 'SHOW TABLES' },
+      { ...fakeClock(), maxRows: 1 },
+    );
     expect(result.rows).toEqual([{ tab_name: 'users' }]);
     expect(athena.commandCalls(GetQueryResultsCommand)).toHaveLength(1);
   });
@@ -97,9 +122,19 @@ describe('runAthenaQuery', () => {
   ])('a failed query (Retryable=%s) throws %o with the reason', async (retryable, ErrorClass) => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-3' });
     athena.on(GetQueryExecutionCommand).resolves({
-      QueryExecution: { Status: { State: 'FAILED', StateChangeReason: "TABLE_NOT_FOUND: line 1:15: Table 'x' does not exist", AthenaError: { ErrorType: 1301, Retryable: retryable } } },
+      QueryExecution: {
+        Status: {
+          State: 'FAILED',
+          StateChangeReason: "TABLE_NOT_FOUND: line 1:15: Table 'x' does not exist",
+          AthenaError: { ErrorType: 1301, Retryable: retryable },
+        },
+      },
     });
-    const err = await runAthenaQuery(new AthenaClient({ region: 'eu-west-1' }), query, fakeClock()).catch((e: unknown) => e);
+    const err = await runAthenaQuery(
+      new AthenaClient({ region: 'eu-west-1' }),
+      query,
+      fakeClock(),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ErrorClass);
     expect((err as Error).message).toMatch(/TABLE_NOT_FOUND/);
     expect(athena.commandCalls(GetQueryResultsCommand)).toHaveLength(0);
@@ -107,11 +142,18 @@ describe('runAthenaQuery', () => {
 
   it('stops a query that outlives its timeout', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-4' });
-    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'RUNNING' } } });
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolves({ QueryExecution: { Status: { State: 'RUNNING' } } });
     athena.on(StopQueryExecutionCommand).resolves({});
-    const err = await runAthenaQuery(new AthenaClient({ region: 'eu-west-1' }), query, { ...fakeClock(), timeoutMs: 5000 }).catch((e: unknown) => e);
+    const err = await runAthenaQuery(new AthenaClient({ region: 'eu-west-1' }), query, {
+      ...fakeClock(),
+      timeoutMs: 5000,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AthenaQueryTimeoutError);
-    expect(athena.commandCalls(StopQueryExecutionCommand)[0]!.args[0].input).toEqual({ QueryExecutionId: 'q-4' });
+    expect(athena.commandCalls(StopQueryExecutionCommand)[0]!.args[0].input).toEqual({
+      QueryExecutionId: 'q-4',
+    });
   });
 });
 
@@ -132,6 +174,8 @@ describe('parseAthenaValue', () => {
   });
 
   it('reads timestamps as UTC instants', () => {
-    expect(parseAthenaValue('2021-07-01 09:05:06.789', 'timestamp')).toEqual(new Date('2021-07-01T09:05:06.789Z'));
+    expect(parseAthenaValue('2021-07-01 09:05:06.789', 'timestamp')).toEqual(
+      new Date('2021-07-01T09:05:06.789Z'),
+    );
   });
 });

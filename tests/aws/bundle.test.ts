@@ -23,7 +23,12 @@ import { HANDLERS } from '../../stacks/documents/functions.js';
 import { loadIngestTemplate, renderDefinition } from '../../workflows/render.js';
 
 const run = promisify(execFile);
-const BUCKETS = { ingest: 'bundle-ingest', raw: 'bundle-raw', curated: 'bundle-curated', quarantine: 'bundle-quarantine' };
+const BUCKETS = {
+  ingest: 'bundle-ingest',
+  raw: 'bundle-raw',
+  curated: 'bundle-curated',
+  quarantine: 'bundle-quarantine',
+};
 
 /** Imports the bundle, calls its handler with the event, writes the result or the error to a file. */
 const INVOKE = `
@@ -50,7 +55,10 @@ beforeAll(async () => {
   bundles = await bundleHandlers(join(root, 'functions'));
   s3 = await startS3Endpoint({ dir: join(root, 's3'), port: 0, buckets: Object.values(BUCKETS) });
   client = createS3Client({ endpoint: s3.endpoint });
-  for (const b of bundles) console.log(`bundle ${b.name}: ${b.bytes} bytes${b.externals.length ? `, externals ${b.externals.join(', ')}` : ''}`);
+  for (const b of bundles)
+    console.log(
+      `bundle ${b.name}: ${b.bytes} bytes${b.externals.length ? `, externals ${b.externals.join(', ')}` : ''}`,
+    );
 });
 
 afterAll(async () => {
@@ -67,24 +75,36 @@ function bundledLambda(bundle: BundleResult & { name: string }) {
     const eventFile = join(root, `${id}.event.json`);
     const resultFile = join(root, `${id}.result.json`);
     await writeFile(eventFile, JSON.stringify(event));
-    await run(process.execPath, ['--input-type=module', '-e', INVOKE, bundle.outfile, eventFile, resultFile], {
-      cwd: bundle.outdir,
-      env: {
-        PATH: process.env.PATH ?? '',
-        LAMBDA_TASK_ROOT: bundle.outdir,
-        AWS_REGION: 'us-east-1',
-        RAW_BUCKET: BUCKETS.raw,
-        CURATED_BUCKET: BUCKETS.curated,
-        QUARANTINE_BUCKET: BUCKETS.quarantine,
-        CATALOG_DATABASE: 'lake_bundle',
-        CONTRACTS_DIR: 'schemas',
-        S3_ENDPOINT: s3.endpoint,
-        LOCAL_CATALOG_DIR: join(root, 'catalog'),
-        POWERTOOLS_METRICS_DISABLED: 'true',
+    await run(
+      process.execPath,
+      ['--input-type=module', '-e', INVOKE, bundle.outfile, eventFile, resultFile],
+      {
+        cwd: bundle.outdir,
+        env: {
+          PATH: process.env.PATH ?? '',
+          LAMBDA_TASK_ROOT: bundle.outdir,
+          AWS_REGION: 'us-east-1',
+          RAW_BUCKET: BUCKETS.raw,
+          CURATED_BUCKET: BUCKETS.curated,
+          QUARANTINE_BUCKET: BUCKETS.quarantine,
+          CATALOG_DATABASE: 'lake_bundle',
+          CONTRACTS_DIR: 'schemas',
+          S3_ENDPOINT: s3.endpoint,
+          LOCAL_CATALOG_DIR: join(root, 'catalog'),
+          POWERTOOLS_METRICS_DISABLED: 'true',
+        },
       },
-    });
-    const outcome = JSON.parse(await readFile(resultFile, 'utf8')) as { ok: boolean; result?: unknown; name?: string; message?: string };
-    if (!outcome.ok) throw Object.assign(new Error(outcome.message ?? 'handler failed'), { name: outcome.name ?? 'Error' });
+    );
+    const outcome = JSON.parse(await readFile(resultFile, 'utf8')) as {
+      ok: boolean;
+      result?: unknown;
+      name?: string;
+      message?: string;
+    };
+    if (!outcome.ok)
+      throw Object.assign(new Error(outcome.message ?? 'handler failed'), {
+        name: outcome.name ?? 'Error',
+      });
     return outcome.result;
   };
 }
@@ -102,7 +122,9 @@ function runner(): WorkflowRunner {
 }
 
 async function upload(key: string, body: string) {
-  const put = await client.send(new PutObjectCommand({ Bucket: BUCKETS.ingest, Key: key, Body: body }));
+  const put = await client.send(
+    new PutObjectCommand({ Bucket: BUCKETS.ingest, Key: key, Body: body }),
+  );
   return {
     version: '0',
     id: `test-${key}`,
@@ -115,7 +137,12 @@ async function upload(key: string, body: string) {
     detail: {
       version: '0',
       bucket: { name: BUCKETS.ingest },
-      object: { key, size: Buffer.byteLength(body), etag: (put.ETag ?? '').replace(/"/g, ''), sequencer: '0001' },
+      object: {
+        key,
+        size: Buffer.byteLength(body),
+        etag: (put.ETag ?? '').replace(/"/g, ''),
+        sequencer: '0001',
+      },
       'request-id': 'r',
       requester: '000000000000',
       'source-ip-address': '127.0.0.1',
@@ -131,7 +158,13 @@ async function keys(bucket: string): Promise<string[]> {
 
 describe('bundled handlers', () => {
   it('builds one self-contained ESM bundle per handler, with the contracts beside it', () => {
-    expect(bundles.map((b) => b.name).sort()).toEqual(['commit', 'copy-to-raw', 'quarantine', 'transform', 'validate']);
+    expect(bundles.map((b) => b.name).sort()).toEqual([
+      'commit',
+      'copy-to-raw',
+      'quarantine',
+      'transform',
+      'validate',
+    ]);
     for (const b of bundles) {
       expect(b.outfile.endsWith('bundle.mjs')).toBe(true);
       expect(b.externals).toEqual([]);
@@ -146,17 +179,22 @@ describe('bundled handlers', () => {
     const done = await wf.waitForExecution(executionArn);
     expect(done.error ?? '', done.cause ?? '').toBe('');
     expect(done.status).toBe('SUCCEEDED');
-    for (const step of ['copy-to-raw', 'validate', 'transform', 'commit']) expect(invocations).toContain(step);
+    for (const step of ['copy-to-raw', 'validate', 'transform', 'commit'])
+      expect(invocations).toContain(step);
     const raw = await keys(BUCKETS.raw);
     expect(raw.some((k) => k.startsWith('users/') && k.endsWith('users.csv'))).toBe(true);
     const curated = await keys(BUCKETS.curated);
-    expect(curated.some((k) => /^users\/date=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/part-.*\.parquet$/.test(k))).toBe(true);
+    expect(
+      curated.some((k) => /^users\/date=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/part-.*\.parquet$/.test(k)),
+    ).toBe(true);
     expect(curated.some((k) => k.startsWith('users_rejected/'))).toBe(true);
   });
 
   it('quarantines an upload no contract claims, through the bundled quarantine handler', async () => {
     const wf = runner();
-    const { executionArn } = await wf.startExecution({ input: await upload('mystery.csv', 'a,b\n1,2\n') });
+    const { executionArn } = await wf.startExecution({
+      input: await upload('mystery.csv', 'a,b\n1,2\n'),
+    });
     const done = await wf.waitForExecution(executionArn);
     expect(done.status).toBe('FAILED');
     expect(invocations).toContain('quarantine');

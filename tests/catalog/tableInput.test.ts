@@ -43,9 +43,12 @@ describe('glueType', () => {
     expect(glueType(input as ColumnType)).toBe(expected);
   });
 
-  it.each(['decimal(39,2)', 'decimal(3,4)', 'decimal(0,0)', 'float', 'varchar'])('refuses %s', (input) => {
-    expect(() => glueType(input as ColumnType)).toThrow(CatalogInputError);
-  });
+  it.each(['decimal(39,2)', 'decimal(3,4)', 'decimal(0,0)', 'float', 'varchar'])(
+    'refuses %s',
+    (input) => {
+      expect(() => glueType(input as ColumnType)).toThrow(CatalogInputError);
+    },
+  );
 });
 
 describe('curatedTableInput', () => {
@@ -81,13 +84,18 @@ describe('curatedTableInput', () => {
       ['hour', 'int'],
     ]);
     expect(table.StorageDescriptor?.Location).toBe('s3://curated-bucket/users/');
-    expect(table.StorageDescriptor?.SerdeInfo?.SerializationLibrary).toBe(PARQUET_FORMAT.SerializationLibrary);
+    expect(table.StorageDescriptor?.SerdeInfo?.SerializationLibrary).toBe(
+      PARQUET_FORMAT.SerializationLibrary,
+    );
     expect(table.StorageDescriptor?.InputFormat).toBe(PARQUET_FORMAT.InputFormat);
     expect(table.StorageDescriptor?.OutputFormat).toBe(PARQUET_FORMAT.OutputFormat);
   });
 
   it('refuses a column that clashes with a partition key or audit column, and non-s3 locations', () => {
-    const clash = { ...contract, columns: [...contract.columns, { name: 'Date', type: 'string' as const }] };
+    const clash = {
+      ...contract,
+      columns: [...contract.columns, { name: 'Date', type: 'string' as const }],
+    };
     expect(() => curatedTableInput(clash, 's3://b/users/')).toThrow(CatalogInputError);
     const audit = { ...contract, columns: [{ name: '_row_number', type: 'int' as const }] };
     expect(() => curatedTableInput(audit, 's3://b/users/')).toThrow(/audit/);
@@ -119,9 +127,13 @@ describe('partitionInput', () => {
   it('places the partition under the Hive-style path with [date, HH] values', () => {
     const p = partitionInput(table, '2021-07-01', 9);
     expect(p.Values).toEqual(['2021-07-01', '09']);
-    expect(p.StorageDescriptor?.Location).toBe('s3://curated-bucket/users/date=2021-07-01/hour=09/');
+    expect(p.StorageDescriptor?.Location).toBe(
+      's3://curated-bucket/users/date=2021-07-01/hour=09/',
+    );
     expect(p.StorageDescriptor?.Columns).toEqual(table.StorageDescriptor?.Columns);
-    expect(p.StorageDescriptor?.SerdeInfo?.SerializationLibrary).toBe(PARQUET_FORMAT.SerializationLibrary);
+    expect(p.StorageDescriptor?.SerdeInfo?.SerializationLibrary).toBe(
+      PARQUET_FORMAT.SerializationLibrary,
+    );
   });
 
   it('does not share mutable state with the table', () => {
@@ -147,27 +159,59 @@ describe('planTableUpdate', () => {
   const base = curatedTableInput(contract, 's3://curated-bucket/users/');
 
   it('does nothing when the input matches, or only lacks columns the catalogue has', () => {
-    expect(planTableUpdate(base, curatedTableInput(contract, 's3://curated-bucket/users/'))).toEqual({ action: 'none' });
+    expect(
+      planTableUpdate(base, curatedTableInput(contract, 's3://curated-bucket/users/')),
+    ).toEqual({ action: 'none' });
     const older = { ...contract, columns: contract.columns.slice(0, 3) };
-    expect(planTableUpdate(base, curatedTableInput(older, 's3://curated-bucket/users/'))).toEqual({ action: 'none' });
+    expect(planTableUpdate(base, curatedTableInput(older, 's3://curated-bucket/users/'))).toEqual({
+      action: 'none',
+    });
   });
 
   it('adds nullable columns and keeps columns only the catalogue knows', () => {
-    const existing = curatedTableInput({ ...contract, columns: [...contract.columns, { name: 'legacy', type: 'string' }] }, 's3://curated-bucket/users/');
-    const next = curatedTableInput({ ...contract, columns: [...contract.columns, { name: 'country', type: 'string' }] }, 's3://curated-bucket/users/');
+    const existing = curatedTableInput(
+      { ...contract, columns: [...contract.columns, { name: 'legacy', type: 'string' }] },
+      's3://curated-bucket/users/',
+    );
+    const next = curatedTableInput(
+      { ...contract, columns: [...contract.columns, { name: 'country', type: 'string' }] },
+      's3://curated-bucket/users/',
+    );
     const plan = planTableUpdate(existing, next);
     expect(plan.action).toBe('update');
-    const names = plan.action === 'update' ? plan.table.StorageDescriptor?.Columns?.map((c) => c.Name) : [];
+    const names =
+      plan.action === 'update' ? plan.table.StorageDescriptor?.Columns?.map((c) => c.Name) : [];
     expect(names).toContain('country');
     expect(names).toContain('legacy');
     expect(names?.indexOf('country')).toBeLessThan(names?.indexOf('_source_key') ?? -1);
   });
 
   it.each([
-    ['a changed type', { ...contract, columns: contract.columns.map((c) => (c.name === 'age' ? { ...c, type: 'bigint' as const } : c)) }, 's3://curated-bucket/users/'],
-    ['a new non-nullable column', { ...contract, columns: [...contract.columns, { name: 'tenant', type: 'string' as const, nullable: false }] }, 's3://curated-bucket/users/'],
+    [
+      'a changed type',
+      {
+        ...contract,
+        columns: contract.columns.map((c) =>
+          c.name === 'age' ? { ...c, type: 'bigint' as const } : c,
+        ),
+      },
+      's3://curated-bucket/users/',
+    ],
+    [
+      'a new non-nullable column',
+      {
+        ...contract,
+        columns: [
+          ...contract.columns,
+          { name: 'tenant', type: 'string' as const, nullable: false },
+        ],
+      },
+      's3://curated-bucket/users/',
+    ],
     ['a moved location', contract, 's3://other-bucket/users/'],
   ])('refuses %s', (_label, next, location) => {
-    expect(() => planTableUpdate(base, curatedTableInput(next, location))).toThrow(SchemaConflictError);
+    expect(() => planTableUpdate(base, curatedTableInput(next, location))).toThrow(
+      SchemaConflictError,
+    );
   });
 });

@@ -16,7 +16,11 @@ const env = {
 };
 
 function lake(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/lake.js', ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['bin/lake.js', ...args], {
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { planChunks } from '../../src/core/csv/index.js';
-import { transform, summarizeRun, RejectRatioExceededError } from '../../src/core/transform/index.js';
+import {
+  transform,
+  summarizeRun,
+  RejectRatioExceededError,
+} from '../../src/core/transform/index.js';
 import type { ChunkSummary } from '../../src/core/transform/index.js';
 import { MemorySink } from '../../src/core/sinks/index.js';
 import { piecesOf, readRows, tinyContract } from './helpers.js';
@@ -10,7 +14,8 @@ function file(): Uint8Array {
   const lines = ['id,note,at'];
   for (let i = 1; i <= 200; i++) {
     const note = i % 3 === 0 ? `"line one\nline ""two"", ${i}\r\nthree"` : `plain ${i}`;
-    const at = i % 17 === 0 ? 'not a time' : new Date(Date.UTC(2024, 0, 1, i % 24, i % 60)).toISOString();
+    const at =
+      i % 17 === 0 ? 'not a time' : new Date(Date.UTC(2024, 0, 1, i % 24, i % 60)).toISOString();
     lines.push(`${i},${note},${at}`);
   }
   return new TextEncoder().encode(`${lines.join('\n')}\n`);
@@ -23,53 +28,70 @@ const common = {
   ingestedAt: new Date('2025-05-05T05:05:05Z'),
 };
 
-const byRow = (rows: Record<string, unknown>[]) => [...rows].sort((a, b) => Number(a._row_number) - Number(b._row_number));
+const byRow = (rows: Record<string, unknown>[]) =>
+  [...rows].sort((a, b) => Number(a._row_number) - Number(b._row_number));
 
 describe('chunked transform', () => {
-  it.each([200, 700, 3000])('equals the whole-file transform (target %i bytes)', async (targetBytes) => {
-    const bytes = file();
-    const whole = new MemorySink();
-    const wholeSummary = await transform({ ...common, body: piecesOf(bytes), sink: whole });
+  it.each([200, 700, 3000])(
+    'equals the whole-file transform (target %i bytes)',
+    async (targetBytes) => {
+      const bytes = file();
+      const whole = new MemorySink();
+      const wholeSummary = await transform({ ...common, body: piecesOf(bytes), sink: whole });
 
-    const plan = await planChunks(piecesOf(bytes, 97), { targetBytes, header: true });
-    expect(plan.rows).toBe(200);
-    expect(plan.chunks.length).toBeGreaterThan(1);
-    const parts = new MemorySink();
-    const summaries: ChunkSummary[] = [];
-    for (const c of plan.chunks) {
-      summaries.push(
-        await transform({
-          ...common,
-          body: piecesOf(bytes.subarray(c.start, c.end), 50),
-          chunk: { index: c.index, firstRowNumber: c.firstRowNumber, hasHeader: c.index === 0 },
-          sink: parts,
-        }),
+      const plan = await planChunks(piecesOf(bytes, 97), { targetBytes, header: true });
+      expect(plan.rows).toBe(200);
+      expect(plan.chunks.length).toBeGreaterThan(1);
+      const parts = new MemorySink();
+      const summaries: ChunkSummary[] = [];
+      for (const c of plan.chunks) {
+        summaries.push(
+          await transform({
+            ...common,
+            body: piecesOf(bytes.subarray(c.start, c.end), 50),
+            chunk: { index: c.index, firstRowNumber: c.firstRowNumber, hasHeader: c.index === 0 },
+            sink: parts,
+          }),
+        );
+      }
+      const run = summarizeRun(common.contract, summaries);
+      expect(run.rowsRead).toBe(200);
+      expect(run.rowsCurated).toBe(wholeSummary.rowsCurated);
+      expect(run.rowsRejected).toBe(wholeSummary.rowsRejected);
+      expect(run.partitions).toEqual(wholeSummary.partitions);
+      expect(byRow(await readRows(parts, 'tiny/'))).toEqual(byRow(await readRows(whole, 'tiny/')));
+      expect(byRow(await readRows(parts, 'tiny_rejected/'))).toEqual(
+        byRow(await readRows(whole, 'tiny_rejected/')),
       );
-    }
-    const run = summarizeRun(common.contract, summaries);
-    expect(run.rowsRead).toBe(200);
-    expect(run.rowsCurated).toBe(wholeSummary.rowsCurated);
-    expect(run.rowsRejected).toBe(wholeSummary.rowsRejected);
-    expect(run.partitions).toEqual(wholeSummary.partitions);
-    expect(byRow(await readRows(parts, 'tiny/'))).toEqual(byRow(await readRows(whole, 'tiny/')));
-    expect(byRow(await readRows(parts, 'tiny_rejected/'))).toEqual(byRow(await readRows(whole, 'tiny_rejected/')));
-    expect(run.files.every((k) => /part-src-\d{4}-\d{3}\.parquet$/.test(k))).toBe(true);
-  });
+      expect(run.files.every((k) => /part-src-\d{4}-\d{3}\.parquet$/.test(k))).toBe(true);
+    },
+  );
 
   it('flushes the largest partition when over the memory budget, deterministically and losing nothing', async () => {
     const bytes = file();
     const runOnce = async () => {
       const sink = new MemorySink();
-      const summary = await transform({ ...common, body: piecesOf(bytes), sink, memoryBudgetBytes: 2_000 });
+      const summary = await transform({
+        ...common,
+        body: piecesOf(bytes),
+        sink,
+        memoryBudgetBytes: 2_000,
+      });
       return { sink, summary };
     };
     const a = await runOnce();
     const b = await runOnce();
     expect(a.summary.files).toEqual(b.summary.files);
     expect(a.summary.files.some((k) => k.endsWith('-001.parquet'))).toBe(true);
-    for (const key of a.summary.files) expect(a.sink.objects.get(key)!.body).toEqual(b.sink.objects.get(key)!.body);
-    const rows = [...(await readRows(a.sink, 'tiny/')), ...(await readRows(a.sink, 'tiny_rejected/'))];
-    expect(rows.map((r) => Number(r._row_number)).sort((x, y) => x - y)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    for (const key of a.summary.files)
+      expect(a.sink.objects.get(key)!.body).toEqual(b.sink.objects.get(key)!.body);
+    const rows = [
+      ...(await readRows(a.sink, 'tiny/')),
+      ...(await readRows(a.sink, 'tiny_rejected/')),
+    ];
+    expect(rows.map((r) => Number(r._row_number)).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 200 }, (_, i) => i + 1),
+    );
   });
 
   it('replays to the same keys and bytes', async () => {
@@ -78,7 +100,8 @@ describe('chunked transform', () => {
     await transform({ ...common, body: piecesOf(file()), sink: first });
     await transform({ ...common, body: piecesOf(file(), 13), sink: again });
     expect(again.keys()).toEqual(first.keys());
-    for (const key of first.keys()) expect(again.objects.get(key)!.body).toEqual(first.objects.get(key)!.body);
+    for (const key of first.keys())
+      expect(again.objects.get(key)!.body).toEqual(first.objects.get(key)!.body);
   });
 });
 
@@ -97,7 +120,13 @@ describe('summarizeRun', () => {
 
   it('adds chunks up and merges partitions', () => {
     const run = summarizeRun(tinyContract(), [chunk(0, 10, 1), chunk(1, 10, 3)]);
-    expect(run).toMatchObject({ chunks: 2, rowsRead: 20, rowsCurated: 16, rowsRejected: 4, rejectRatio: 0.2 });
+    expect(run).toMatchObject({
+      chunks: 2,
+      rowsRead: 20,
+      rowsCurated: 16,
+      rowsRejected: 4,
+      rejectRatio: 0.2,
+    });
     expect(run.partitions).toEqual([{ date: '2024-01-01', hour: '01', rows: 16 }]);
     expect(run.rejectedPartitions).toEqual([{ date: '2025-01-01', hour: '00', rows: 4 }]);
     expect(run.files).toHaveLength(2);

@@ -10,7 +10,11 @@ import {
 } from '../../src/core/clean/index.js';
 import type { ColumnSpec } from '../../src/core/contract/types.js';
 
-const col = (type: ColumnSpec['type'], formats?: string[]): ColumnSpec => ({ name: 'c', type, ...(formats ? { formats } : {}) });
+const col = (type: ColumnSpec['type'], formats?: string[]): ColumnSpec => ({
+  name: 'c',
+  type,
+  ...(formats ? { formats } : {}),
+});
 
 describe('ISO-8601', () => {
   it.each<[string, string | null]>([
@@ -110,8 +114,16 @@ describe('coercers', () => {
     [col('date'), '2021-07-27', 18835],
     [col('date', ['dd/MM/yyyy']), '27/07/2021', 18835],
     [col('date', ['dd/MM/yyyy']), '2021-07-27', NOT_TYPE],
-    [col('timestamp', ['iso8601', 'dd/MM/yyyy HH:mm']), '27/07/2021 16:02', Date.UTC(2021, 6, 27, 16, 2)],
-    [col('timestamp', ['yyyy-MM-dd HH:mm:ssXXX']), '2021-07-27 16:02:00+02:00', Date.UTC(2021, 6, 27, 14, 2)],
+    [
+      col('timestamp', ['iso8601', 'dd/MM/yyyy HH:mm']),
+      '27/07/2021 16:02',
+      Date.UTC(2021, 6, 27, 16, 2),
+    ],
+    [
+      col('timestamp', ['yyyy-MM-dd HH:mm:ssXXX']),
+      '2021-07-27 16:02:00+02:00',
+      Date.UTC(2021, 6, 27, 14, 2),
+    ],
     [col('timestamp', ['dd/MM/yyyy HH:mm']), '31/02/2021 16:02', NOT_TYPE],
     [col('string'), 'as is', 'as is'],
   ])('%o coerces %s', (column, text, expected) => {

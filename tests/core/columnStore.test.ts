@@ -7,7 +7,8 @@ describe('columnStore', () => {
   it('holds strings as UTF-8 bytes, ASCII or not, with nulls, across growth', () => {
     const store = columnStore('string');
     const input: (string | null)[] = [];
-    for (let i = 0; i < 2000; i++) input.push(i % 7 === 0 ? null : i % 5 === 0 ? `héllo ✓ 🦆 ${i}` : `row ${i}`);
+    for (let i = 0; i < 2000; i++)
+      input.push(i % 7 === 0 ? null : i % 5 === 0 ? `héllo ✓ 🦆 ${i}` : `row ${i}`);
     input.push('', 'x'.repeat(10_000));
     let added = 0;
     for (const v of input) added += store.push(v);
@@ -30,14 +31,17 @@ describe('columnStore', () => {
 
     const free = columnStore('string', hint);
     const text: (string | null)[] = [];
-    for (let i = 0; i < 3000; i++) text.push(i % 13 === 0 ? null : i % 3 === 0 ? `héllo ${i}` : `row ${i}`);
+    for (let i = 0; i < 3000; i++)
+      text.push(i % 13 === 0 ? null : i % 3 === 0 ? `héllo ${i}` : `row ${i}`);
     added = 0;
     for (const v of text) added += free.push(v);
     expect(added).toBe(free.bytes - columnStore('string').bytes);
     expect(free.distinct).toBe(true);
     expect(hint.distinct).toBe(true); // later stores of the column start as bytes
     expect(columnStore('string', hint).distinct).toBe(true);
-    expect(free.values().map((v) => (v === null ? null : decoder.decode(v as Uint8Array)))).toEqual(text);
+    expect(free.values().map((v) => (v === null ? null : decoder.decode(v as Uint8Array)))).toEqual(
+      text,
+    );
   });
 
   it('holds numbers, bigints and other values with nulls', () => {
@@ -54,7 +58,10 @@ describe('columnStore', () => {
       for (let r = 0; r < 300; r++) for (const v of values) store.push(v);
       const out = store.values();
       expect(out).toHaveLength(300 * values.length);
-      const expected = type === 'timestamp' ? values.map((v) => (v === null ? null : BigInt(v as number))) : values;
+      const expected =
+        type === 'timestamp'
+          ? values.map((v) => (v === null ? null : BigInt(v as number)))
+          : values;
       expect(out.slice(-values.length)).toEqual(expected);
     }
   });

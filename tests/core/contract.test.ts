@@ -27,7 +27,13 @@ type Doc = ReturnType<typeof base> & Record<string, unknown>;
 describe('parseContract', () => {
   it('accepts a full contract and keeps its fields', () => {
     const c = parseContract(
-      { ...base(), csv: { delimiter: ';', header: false, nullMarkers: ['-'] }, primaryKey: ['id'], partitionBy: 'created_at', maxRejectRatio: 0.1 },
+      {
+        ...base(),
+        csv: { delimiter: ';', header: false, nullMarkers: ['-'] },
+        primaryKey: ['id'],
+        partitionBy: 'created_at',
+        maxRejectRatio: 0.1,
+      },
       'schemas/users.json',
     );
     expect(c.csv).toEqual({ delimiter: ';', header: false, nullMarkers: ['-'] });
@@ -35,30 +41,98 @@ describe('parseContract', () => {
   });
 
   it.each<[string, (d: Doc) => void, string]>([
-    ['unknown type', (d) => (d.columns[2]!.type = 'integer'), 'schemas/users.json: columns[2].type: unknown type "integer" (expected one of'],
+    [
+      'unknown type',
+      (d) => (d.columns[2]!.type = 'integer'),
+      'schemas/users.json: columns[2].type: unknown type "integer" (expected one of',
+    ],
     ['unknown top field', (d) => (d.owner = 'me'), 'schemas/users.json: owner: unknown field'],
-    ['unknown column field', (d) => ((d.columns[0] as Record<string, unknown>).nulable = true), 'columns[0].nulable: unknown field'],
-    ['wrong type of nullable', (d) => ((d.columns[0] as Record<string, unknown>).nullable = 'no'), 'columns[0].nullable: must be true or false'],
-    ['decimal precision', (d) => (d.columns[1]!.type = 'decimal(40,2)'), 'columns[1].type: bad decimal "decimal(40,2)"'],
+    [
+      'unknown column field',
+      (d) => ((d.columns[0] as Record<string, unknown>).nulable = true),
+      'columns[0].nulable: unknown field',
+    ],
+    [
+      'wrong type of nullable',
+      (d) => ((d.columns[0] as Record<string, unknown>).nullable = 'no'),
+      'columns[0].nullable: must be true or false',
+    ],
+    [
+      'decimal precision',
+      (d) => (d.columns[1]!.type = 'decimal(40,2)'),
+      'columns[1].type: bad decimal "decimal(40,2)"',
+    ],
     ['decimal scale', (d) => (d.columns[1]!.type = 'decimal(5,6)'), 'columns[1].type: bad decimal'],
     ['bad dataset name', (d) => (d.dataset = 'Users-1'), 'dataset: "Users-1" must match'],
-    ['duplicate column', (d) => (d.columns[1]!.name = 'ID'), 'columns[1].name: duplicate column name "ID"'],
-    ['reserved column', (d) => (d.columns[1]!.name = 'date'), 'columns[1].name: "date" is reserved'],
-    ['bad regex', (d) => ((d.columns[1] as Record<string, unknown>).pattern = '(['), 'columns[1].pattern: bad regular expression'],
+    [
+      'duplicate column',
+      (d) => (d.columns[1]!.name = 'ID'),
+      'columns[1].name: duplicate column name "ID"',
+    ],
+    [
+      'reserved column',
+      (d) => (d.columns[1]!.name = 'date'),
+      'columns[1].name: "date" is reserved',
+    ],
+    [
+      'bad regex',
+      (d) => ((d.columns[1] as Record<string, unknown>).pattern = '(['),
+      'columns[1].pattern: bad regular expression',
+    ],
     ['unknown pk column', (d) => (d.primaryKey = ['uid']), 'primaryKey[0]: unknown column "uid"'],
-    ['unknown rule column', (d) => (d.rules = [{ name: 'r', column: 'created_at', op: '>=', otherColumn: 'updated_at' }]), 'rules[0].otherColumn: unknown column "updated_at"'],
-    ['bad rule op', (d) => (d.rules = [{ name: 'r', column: 'id', op: '=>', otherColumn: 'id' }]), 'rules[0].op: must be one of'],
-    ['partitionBy not time', (d) => (d.partitionBy = 'email'), 'partitionBy: column "email" is string; it must be date or timestamp'],
+    [
+      'unknown rule column',
+      (d) => (d.rules = [{ name: 'r', column: 'created_at', op: '>=', otherColumn: 'updated_at' }]),
+      'rules[0].otherColumn: unknown column "updated_at"',
+    ],
+    [
+      'bad rule op',
+      (d) => (d.rules = [{ name: 'r', column: 'id', op: '=>', otherColumn: 'id' }]),
+      'rules[0].op: must be one of',
+    ],
+    [
+      'partitionBy not time',
+      (d) => (d.partitionBy = 'email'),
+      'partitionBy: column "email" is string; it must be date or timestamp',
+    ],
     ['partitionBy unknown', (d) => (d.partitionBy = 'nope'), 'partitionBy: unknown column "nope"'],
-    ['formats on a string', (d) => ((d.columns[1] as Record<string, unknown>).formats = ['iso8601']), 'columns[1].formats: only date and timestamp'],
-    ['bad date-fns pattern', (d) => ((d.columns[2] as Record<string, unknown>).formats = ['yyyy-MM-dd jj']), 'columns[2].formats[0]: bad date-fns pattern'],
-    ['files not an array', (d) => ((d as Record<string, unknown>).files = 'users.csv'), 'files: must be an array'],
+    [
+      'formats on a string',
+      (d) => ((d.columns[1] as Record<string, unknown>).formats = ['iso8601']),
+      'columns[1].formats: only date and timestamp',
+    ],
+    [
+      'bad date-fns pattern',
+      (d) => ((d.columns[2] as Record<string, unknown>).formats = ['yyyy-MM-dd jj']),
+      'columns[2].formats[0]: bad date-fns pattern',
+    ],
+    [
+      'files not an array',
+      (d) => ((d as Record<string, unknown>).files = 'users.csv'),
+      'files: must be an array',
+    ],
     ['no columns', (d) => (d.columns = []), 'columns: must list at least one column'],
-    ['delimiter too long', (d) => (d.csv = { delimiter: ';;' }), 'csv.delimiter: must be one ASCII character'],
+    [
+      'delimiter too long',
+      (d) => (d.csv = { delimiter: ';;' }),
+      'csv.delimiter: must be one ASCII character',
+    ],
     ['unknown csv field', (d) => (d.csv = { sep: ';' }), 'csv.sep: unknown field'],
-    ['ratio out of range', (d) => (d.maxRejectRatio = 2), 'maxRejectRatio: 2 must be between 0 and 1'],
-    ['min on a string', (d) => ((d.columns[1] as Record<string, unknown>).min = 1), 'columns[1].min: string columns take no min'],
-    ['bad timestamp bound', (d) => ((d.columns[2] as Record<string, unknown>).min = 'yesterday'), 'columns[2].min: "yesterday" is not an ISO-8601 timestamp'],
+    [
+      'ratio out of range',
+      (d) => (d.maxRejectRatio = 2),
+      'maxRejectRatio: 2 must be between 0 and 1',
+    ],
+    [
+      'min on a string',
+      (d) => ((d.columns[1] as Record<string, unknown>).min = 1),
+      'columns[1].min: string columns take no min',
+    ],
+    [
+      'bad timestamp bound',
+      (d) => ((d.columns[2] as Record<string, unknown>).min = 'yesterday'),
+      'columns[2].min: "yesterday" is not an ISO-8601 timestamp',
+    ],
   ])('rejects %s, naming file and field', (_name, mutate, message) => {
     const doc = base() as Doc;
     mutate(doc);
@@ -75,7 +149,9 @@ describe('parseContract', () => {
   });
 
   it('names the file when the JSON does not parse', () => {
-    expect(() => parseContract('{ nope', 'schemas/x.json')).toThrow(/schemas\/x\.json: not valid JSON/);
+    expect(() => parseContract('{ nope', 'schemas/x.json')).toThrow(
+      /schemas\/x\.json: not valid JSON/,
+    );
   });
 });
 
@@ -85,12 +161,20 @@ describe('loading and resolving', () => {
 
   it('loads every shipped contract', async () => {
     const contracts = await loadContracts('schemas');
-    expect(contracts.map((c) => c.dataset).sort()).toEqual(['departments', 'hired_employees', 'jobs', 'transactions', 'users']);
+    expect(contracts.map((c) => c.dataset).sort()).toEqual([
+      'departments',
+      'hired_employees',
+      'jobs',
+      'transactions',
+      'users',
+    ]);
   });
 
   it('refuses a contract stored under another name', async () => {
     writeFileSync(join(dir, 'other.json'), JSON.stringify(base()));
-    await expect(loadContracts(dir)).rejects.toThrow(/other\.json: dataset: "users" must be stored as users\.json/);
+    await expect(loadContracts(dir)).rejects.toThrow(
+      /other\.json: dataset: "users" must be stored as users\.json/,
+    );
   });
 
   it('names the path of an unreadable file', async () => {
@@ -108,10 +192,13 @@ describe('loading and resolving', () => {
     expect(resolveDataset(contracts, key).dataset).toBe(dataset);
   });
 
-  it.each(['users.csv/readme.txt', 'unknown.csv', 'users.csv.bak', 'xusers.csv'])('refuses %s with UnknownDatasetError', async (key) => {
-    const contracts = await loadContracts('schemas');
-    expect(() => resolveDataset(contracts, key)).toThrow(UnknownDatasetError);
-  });
+  it.each(['users.csv/readme.txt', 'unknown.csv', 'users.csv.bak', 'xusers.csv'])(
+    'refuses %s with UnknownDatasetError',
+    async (key) => {
+      const contracts = await loadContracts('schemas');
+      expect(() => resolveDataset(contracts, key)).toThrow(UnknownDatasetError);
+    },
+  );
 });
 
 describe('matchGlob', () => {

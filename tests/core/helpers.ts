@@ -10,9 +10,13 @@ import type { MemorySink } from '../../src/core/sinks/MemorySink.js';
 export const ROOT = process.cwd();
 
 /** Bytes as an async stream cut into pieces of `size` bytes (1 byte stresses every cut). */
-export async function* piecesOf(bytes: Uint8Array | string, size = 65_536): AsyncGenerator<Uint8Array> {
+export async function* piecesOf(
+  bytes: Uint8Array | string,
+  size = 65_536,
+): AsyncGenerator<Uint8Array> {
   const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
-  for (let i = 0; i < data.length; i += size) yield data.subarray(i, Math.min(data.length, i + size));
+  for (let i = 0; i < data.length; i += size)
+    yield data.subarray(i, Math.min(data.length, i + size));
 }
 
 /** A sample file's bytes. */
@@ -27,13 +31,24 @@ export function sampleContract(dataset: string): Contract {
 }
 
 /** Rows of every Parquet object under `prefix` in a memory sink, in key order. */
-export async function readRows(sink: MemorySink, prefix: string): Promise<Record<string, unknown>[]> {
+export async function readRows(
+  sink: MemorySink,
+  prefix: string,
+): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
   for (const key of sink.keys().filter((k) => k.startsWith(prefix))) {
     const body = sink.objects.get(key)!.body;
-    const file = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+    const file = body.buffer.slice(
+      body.byteOffset,
+      body.byteOffset + body.byteLength,
+    ) as ArrayBuffer;
     // hyparquet reads SNAPPY itself; our pages are GZIP (see encodeParquet), so lend it zlib.
-    rows.push(...(await parquetReadObjects({ file, compressors: { GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)) } })));
+    rows.push(
+      ...(await parquetReadObjects({
+        file,
+        compressors: { GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)) },
+      })),
+    );
   }
   return rows;
 }

@@ -2,7 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { curatedFields, curatedKey, curatedPrefix, rejectedFields, rejectedKey } from '../../src/core/transform/index.js';
+import {
+  curatedFields,
+  curatedKey,
+  curatedPrefix,
+  rejectedFields,
+  rejectedKey,
+} from '../../src/core/transform/index.js';
 import { LocalFolderSink, MemorySink, UnsafeKeyError } from '../../src/core/sinks/index.js';
 import { partitionOfDays, partitionOfMs, partitioner } from '../../src/core/partition/index.js';
 import { tinyContract } from './helpers.js';
@@ -10,13 +16,19 @@ import { tinyContract } from './helpers.js';
 describe('keys', () => {
   it('builds curated and rejected keys', () => {
     const p = { date: '2021-07-27', hour: '16' };
-    expect(curatedKey('users', p, 'abc123', 3, 7)).toBe('users/date=2021-07-27/hour=16/part-abc123-0003-007.parquet');
-    expect(rejectedKey('users', p, 'abc123', 0, 0)).toBe('users_rejected/date=2021-07-27/hour=16/part-abc123-0000-000.parquet');
+    expect(curatedKey('users', p, 'abc123', 3, 7)).toBe(
+      'users/date=2021-07-27/hour=16/part-abc123-0003-007.parquet',
+    );
+    expect(rejectedKey('users', p, 'abc123', 0, 0)).toBe(
+      'users_rejected/date=2021-07-27/hour=16/part-abc123-0000-000.parquet',
+    );
     expect(curatedPrefix('users')).toBe('users/');
   });
 
   it.each(['../x', 'a/b', '', 'a..b'])('refuses the source id %j', (id) => {
-    expect(() => curatedKey('users', { date: '2021-01-01', hour: '00' }, id, 0, 0)).toThrow(/unsafe source id/);
+    expect(() => curatedKey('users', { date: '2021-01-01', hour: '00' }, id, 0, 0)).toThrow(
+      /unsafe source id/,
+    );
   });
 });
 
@@ -33,7 +45,11 @@ describe('fields', () => {
       '_ingested_at:timestamp:false',
       '_execution_id:string:false',
     ]);
-    expect(rejectedFields(c).map((f) => `${f.name}:${f.type}`).slice(0, 6)).toEqual([
+    expect(
+      rejectedFields(c)
+        .map((f) => `${f.name}:${f.type}`)
+        .slice(0, 6),
+    ).toEqual([
       'id:string',
       'note:string',
       'at:string',
@@ -62,7 +78,10 @@ describe('partitions', () => {
   it('uses ingestion time when the contract names no partition column', () => {
     const c = tinyContract();
     delete c.partitionBy;
-    expect(partitioner(c, new Date('2024-02-03T04:05:06Z'))([1, 'x', 0])).toEqual({ date: '2024-02-03', hour: '04' });
+    expect(partitioner(c, new Date('2024-02-03T04:05:06Z'))([1, 'x', 0])).toEqual({
+      date: '2024-02-03',
+      hour: '04',
+    });
   });
 
   it('refuses a year that cannot be a safe key segment', () => {
@@ -80,10 +99,17 @@ describe('sinks', () => {
     expect(readFileSync(join(dir, 'a/b/c.txt'), 'utf8')).toBe('hi');
   });
 
-  it.each(['../escape.txt', '/abs.txt', 'a/../../b', 'a//b', 'a\\b', ''])('refuses the key %j', async (key) => {
-    await expect(new LocalFolderSink(dir).put(key, new Uint8Array(1))).rejects.toBeInstanceOf(UnsafeKeyError);
-    await expect(new MemorySink().put(key, new Uint8Array(1))).rejects.toBeInstanceOf(UnsafeKeyError);
-  });
+  it.each(['../escape.txt', '/abs.txt', 'a/../../b', 'a//b', 'a\\b', ''])(
+    'refuses the key %j',
+    async (key) => {
+      await expect(new LocalFolderSink(dir).put(key, new Uint8Array(1))).rejects.toBeInstanceOf(
+        UnsafeKeyError,
+      );
+      await expect(new MemorySink().put(key, new Uint8Array(1))).rejects.toBeInstanceOf(
+        UnsafeKeyError,
+      );
+    },
+  );
 
   it('keeps a copy in memory', async () => {
     const sink = new MemorySink();

@@ -30,7 +30,8 @@ async function query(sql: string): Promise<Record<string, unknown>[]> {
   return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
 }
 
-const scan = (dataset: string) => `read_parquet('${dir}/${dataset}/**/*.parquet', hive_partitioning = true)`;
+const scan = (dataset: string) =>
+  `read_parquet('${dir}/${dataset}/**/*.parquet', hive_partitioning = true)`;
 
 /** Source records of a sample file (papaparse on the whole text: an independent reader). */
 function source(file: string, header: boolean): string[][] {
@@ -40,7 +41,8 @@ function source(file: string, header: boolean): string[][] {
 }
 
 beforeAll(async () => {
-  for (const f of ['transactions.csv', 'users.csv', 'hired_employees.csv', 'departments.csv']) await load(f);
+  for (const f of ['transactions.csv', 'users.csv', 'hired_employees.csv', 'departments.csv'])
+    await load(f);
   const db = await DuckDBInstance.create(':memory:');
   conn = await db.connect();
   await conn.run("SET TimeZone = 'UTC'");
@@ -108,7 +110,10 @@ describe('DuckDB reads what transform writes', () => {
 
   it('reads users timestamps in every accepted format as UTC', async () => {
     const described = await query(`DESCRIBE SELECT * FROM ${scan('users')}`);
-    expect(Object.fromEntries(described.map((r) => [r.column_name, r.column_type]))).toMatchObject({ id: 'BIGINT', email: 'VARCHAR' });
+    expect(Object.fromEntries(described.map((r) => [r.column_name, r.column_type]))).toMatchObject({
+      id: 'BIGINT',
+      email: 'VARCHAR',
+    });
     const rows = await query(
       `SELECT _row_number::INTEGER AS n, name, epoch_ms(created_at::TIMESTAMP)::DOUBLE AS c, epoch_ms(updated_at::TIMESTAMP)::DOUBLE AS u FROM ${scan('users')} ORDER BY n`,
     );
@@ -121,12 +126,17 @@ describe('DuckDB reads what transform writes', () => {
       return Date.parse(t.includes('T') ? t : `${t.replace(' ', 'T')}Z`);
     };
     const expected = src.map((f, i) => ({ f, n: i + 1 })).filter(({ n }) => !rejected.has(n));
-    expect(rows.map((r) => [r.n, r.name, r.c, r.u])).toEqual(expected.map(({ f, n }) => [n, f[2], toMs(f[4]!), toMs(f[5]!)]));
+    expect(rows.map((r) => [r.n, r.name, r.c, r.u])).toEqual(
+      expected.map(({ f, n }) => [n, f[2], toMs(f[4]!), toMs(f[5]!)]),
+    );
   });
 
   it('partitions hired_employees by hire hour and types ints as INTEGER', async () => {
     const described = await query(`DESCRIBE SELECT * FROM ${scan('hired_employees')}`);
-    expect(Object.fromEntries(described.map((r) => [r.column_name, r.column_type]))).toMatchObject({ id: 'INTEGER', department_id: 'INTEGER' });
+    expect(Object.fromEntries(described.map((r) => [r.column_name, r.column_type]))).toMatchObject({
+      id: 'INTEGER',
+      department_id: 'INTEGER',
+    });
     const wrong = await query(
       `SELECT count(*)::INTEGER AS n FROM ${scan('hired_employees')} WHERE strftime(datetime::TIMESTAMP, '%Y-%m-%d') <> date::VARCHAR OR hour::INTEGER <> hour(datetime::TIMESTAMP)`,
     );
@@ -138,13 +148,24 @@ describe('DuckDB reads what transform writes', () => {
   it('writes rejected rows as text with reasons under the ingest partition', async () => {
     const described = await query(`DESCRIBE SELECT * FROM ${scan('transactions_rejected')}`);
     const types = Object.fromEntries(described.map((r) => [r.column_name, r.column_type]));
-    expect(types).toMatchObject({ amount: 'VARCHAR', booked_at: 'VARCHAR', _raw_record: 'VARCHAR', _errors: 'VARCHAR', _error_codes: 'VARCHAR', _row_number: 'BIGINT' });
-    const rows = await query(`SELECT amount, _error_codes, date::VARCHAR AS date, hour::INTEGER AS hour FROM ${scan('transactions_rejected')} WHERE _row_number = 31`);
+    expect(types).toMatchObject({
+      amount: 'VARCHAR',
+      booked_at: 'VARCHAR',
+      _raw_record: 'VARCHAR',
+      _errors: 'VARCHAR',
+      _error_codes: 'VARCHAR',
+      _row_number: 'BIGINT',
+    });
+    const rows = await query(
+      `SELECT amount, _error_codes, date::VARCHAR AS date, hour::INTEGER AS hour FROM ${scan('transactions_rejected')} WHERE _row_number = 31`,
+    );
     expect(rows).toEqual([{ amount: '12,50', _error_codes: 'type', date: '2025-01-02', hour: 3 }]);
   });
 
   it('partitions reference data by ingestion time', async () => {
-    const rows = await query(`SELECT DISTINCT date::VARCHAR AS date, hour::INTEGER AS hour FROM ${scan('departments')}`);
+    const rows = await query(
+      `SELECT DISTINCT date::VARCHAR AS date, hour::INTEGER AS hour FROM ${scan('departments')}`,
+    );
     expect(rows).toEqual([{ date: '2025-01-02', hour: 3 }]);
   });
 });

@@ -9,7 +9,9 @@ interface Expected {
   rows: number;
   rejects: { row: number; codes: string[]; columns: (string | null)[] }[];
 }
-const fixture = JSON.parse(readFileSync(join(ROOT, 'tests/core/fixtures/expected-rejects.json'), 'utf8')) as Record<string, Expected>;
+const fixture = JSON.parse(
+  readFileSync(join(ROOT, 'tests/core/fixtures/expected-rejects.json'), 'utf8'),
+) as Record<string, Expected>;
 const files = Object.keys(fixture).filter((k) => k.endsWith('.csv'));
 
 describe.each(files)('sample %s', (file) => {
@@ -38,13 +40,19 @@ describe.each(files)('sample %s', (file) => {
     const got = rejected
       .map((r) => {
         const errors = JSON.parse(r._errors as string) as { code: string; column: string | null }[];
-        return { row: Number(r._row_number), codes: (r._error_codes as string).split(','), columns: errors.map((e) => e.column) };
+        return {
+          row: Number(r._row_number),
+          codes: (r._error_codes as string).split(','),
+          columns: errors.map((e) => e.column),
+        };
       })
       .sort((a, b) => a.row - b.row);
     expect(got).toEqual(expected.rejects);
 
     // Every row number appears exactly once across curated and rejected.
-    const numbers = [...curated, ...rejected].map((r) => Number(r._row_number)).sort((a, b) => a - b);
+    const numbers = [...curated, ...rejected]
+      .map((r) => Number(r._row_number))
+      .sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: expected.rows }, (_, i) => i + 1));
     expect(summary.partitions.reduce((n, p) => n + p.rows, 0)).toBe(summary.rowsCurated);
   });

@@ -60,10 +60,16 @@ describe('each sample file', async () => {
     expect(summary.rowsRead).toBe(countRecords(text, contract.csv?.header ?? true));
     expect(summary.rowsRead).toBe(summary.rowsCurated + summary.rowsRejected);
     const registered = [
-      ...(await catalog.listPartitions('lake', summary.dataset)).map((p) => `${summary.dataset}/${p.Values.join('/')}`),
-      ...(await catalog.listPartitions('lake', `${summary.dataset}_rejected`)).map((p) => `${summary.dataset}_rejected/${p.Values.join('/')}`),
+      ...(await catalog.listPartitions('lake', summary.dataset)).map(
+        (p) => `${summary.dataset}/${p.Values.join('/')}`,
+      ),
+      ...(await catalog.listPartitions('lake', `${summary.dataset}_rejected`)).map(
+        (p) => `${summary.dataset}_rejected/${p.Values.join('/')}`,
+      ),
     ].sort();
-    expect(registered).toEqual(summary.partitions.map((p) => `${p.table}/${p.date}/${p.hour}`).sort());
+    expect(registered).toEqual(
+      summary.partitions.map((p) => `${p.table}/${p.date}/${p.hour}`).sort(),
+    );
     expect(summary.partitions.reduce((n, p) => n + p.rows, 0)).toBe(summary.rowsRead);
   });
 });
@@ -86,7 +92,10 @@ describe('replay and versions', () => {
     const text = await readFile(`${SAMPLES}/departments.csv`, 'utf8');
     await run(runner, await upload(store, 'departments.csv', text, '2026-11-20T10:00:00Z'));
     const v2 = text.split('\n').slice(0, 3).join('\n');
-    const out = await run(runner, await upload(store, 'departments.csv', v2, '2026-11-21T10:00:00Z'));
+    const out = await run(
+      runner,
+      await upload(store, 'departments.csv', v2, '2026-11-21T10:00:00Z'),
+    );
     expect(JSON.parse(out.output!)).toMatchObject({ rowsRead: 3, rowsCurated: 3 });
     const files = await keys(store, BUCKETS.curated, 'departments/');
     expect(files).toHaveLength(1);
@@ -96,17 +105,48 @@ describe('replay and versions', () => {
 
 describe('bad files end in quarantine with a named error', () => {
   it.each([
-    ['an unknown dataset', 'inbox/mystery.csv', new TextEncoder().encode('a,b\n1,2\n'), 'UnknownDatasetError', '_unknown/inbox/mystery.csv'],
-    ['invalid UTF-8', 'users.csv', new Uint8Array([...new TextEncoder().encode('id,email,name,country,created_at,updated_at\n1,a@b.co,'), 0xff, 0xfe, 10]), 'EncodingError', 'users/users.csv'],
-    ['a wrong header', 'users.csv', new TextEncoder().encode('id,mail,name\n1,a@b.co,A\n'), 'HeaderMismatchError', 'users/users.csv'],
-    ['too many rejected rows', 'jobs.csv', new TextEncoder().encode('x,Engineer\ny,Analyst\n3,Clerk\n'), 'RejectRatioExceededError', 'jobs/jobs.csv'],
+    [
+      'an unknown dataset',
+      'inbox/mystery.csv',
+      new TextEncoder().encode('a,b\n1,2\n'),
+      'UnknownDatasetError',
+      '_unknown/inbox/mystery.csv',
+    ],
+    [
+      'invalid UTF-8',
+      'users.csv',
+      new Uint8Array([
+        ...new TextEncoder().encode('id,email,name,country,created_at,updated_at\n1,a@b.co,'),
+        0xff,
+        0xfe,
+        10,
+      ]),
+      'EncodingError',
+      'users/users.csv',
+    ],
+    [
+      'a wrong header',
+      'users.csv',
+      new TextEncoder().encode('id,mail,name\n1,a@b.co,A\n'),
+      'HeaderMismatchError',
+      'users/users.csv',
+    ],
+    [
+      'too many rejected rows',
+      'jobs.csv',
+      new TextEncoder().encode('x,Engineer\ny,Analyst\n3,Clerk\n'),
+      'RejectRatioExceededError',
+      'jobs/jobs.csv',
+    ],
   ])('%s', async (_what, key, bytes, error, quarantineKey) => {
     const { deps, store } = await setup();
     const { runner } = ingestRunner(deps);
     const result = await run(runner, await upload(store, key, bytes));
     expect(result).toMatchObject({ status: 'FAILED', error });
     expect(store.bytes(BUCKETS.quarantine, quarantineKey)).toEqual(bytes);
-    const report = JSON.parse(new TextDecoder().decode(store.bytes(BUCKETS.quarantine, `${quarantineKey}.error.json`)));
+    const report = JSON.parse(
+      new TextDecoder().decode(store.bytes(BUCKETS.quarantine, `${quarantineKey}.error.json`)),
+    );
     expect(report).toMatchObject({ error, executionId: result.executionArn });
     expect(await keys(store, BUCKETS.curated, '_staging/')).toEqual([]);
     expect(await keys(store, BUCKETS.curated, key.split('.')[0])).toEqual([]);
@@ -131,11 +171,19 @@ describe('fault injection', () => {
         if (call === 1) throw new StorageUnavailableError('S3 slow down (injected)');
       },
     });
-    const result = await run(runner, await upload(store, 'users.csv', await readFile(`${SAMPLES}/users.csv`)));
+    const result = await run(
+      runner,
+      await upload(store, 'users.csv', await readFile(`${SAMPLES}/users.csv`)),
+    );
     expect(result.status).toBe('SUCCEEDED');
     expect(calls[task]).toBe(2);
     const { events } = await runner.getExecutionHistory(result.executionArn);
-    expect(events.some((e) => e.type === 'TaskFailed' && e.taskFailedEventDetails?.error === 'StorageUnavailableError')).toBe(true);
+    expect(
+      events.some(
+        (e) =>
+          e.type === 'TaskFailed' && e.taskFailedEventDetails?.error === 'StorageUnavailableError',
+      ),
+    ).toBe(true);
     expect(await curatedSnapshot(store)).toEqual(expected);
   });
 
@@ -152,28 +200,31 @@ describe('fault injection', () => {
     expect(store.bytes(BUCKETS.quarantine, '_unknown/nobody.csv.error.json')).toBeDefined();
   });
 
-  it.each(tasks)('after a terminal error in %s, a redrive finishes with exact counts and no duplicates', async (task) => {
-    const expected = await clean();
-    const { deps, store } = await setup();
-    const { runner, calls } = ingestRunner(deps, {
-      [task]: (call: number) => {
-        if (call === 1) throw new InjectedFault(`injected in ${task}`);
-      },
-    });
-    const event = await upload(store, 'users.csv', await readFile(`${SAMPLES}/users.csv`));
-    const failed = await run(runner, event);
-    expect(failed).toMatchObject({ status: 'FAILED', error: 'InjectedFault' });
-    expect(store.bytes(BUCKETS.quarantine, 'users/users.csv')).toBeUndefined(); // not the file's fault
-    const before = { ...calls };
-    await runner.redriveExecution(failed.executionArn);
-    const redriven = await runner.waitForExecution(failed.executionArn);
-    expect(redriven).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
-    // States that had succeeded are not run again.
-    for (const t of tasks.slice(0, tasks.indexOf(task))) expect(calls[t]).toBe(before[t]);
-    const summary = JSON.parse(redriven.output!) as RunSummary;
-    expect(summary.rowsRead).toBe(summary.rowsCurated + summary.rowsRejected);
-    expect(await curatedSnapshot(store)).toEqual(expected);
-  });
+  it.each(tasks)(
+    'after a terminal error in %s, a redrive finishes with exact counts and no duplicates',
+    async (task) => {
+      const expected = await clean();
+      const { deps, store } = await setup();
+      const { runner, calls } = ingestRunner(deps, {
+        [task]: (call: number) => {
+          if (call === 1) throw new InjectedFault(`injected in ${task}`);
+        },
+      });
+      const event = await upload(store, 'users.csv', await readFile(`${SAMPLES}/users.csv`));
+      const failed = await run(runner, event);
+      expect(failed).toMatchObject({ status: 'FAILED', error: 'InjectedFault' });
+      expect(store.bytes(BUCKETS.quarantine, 'users/users.csv')).toBeUndefined(); // not the file's fault
+      const before = { ...calls };
+      await runner.redriveExecution(failed.executionArn);
+      const redriven = await runner.waitForExecution(failed.executionArn);
+      expect(redriven).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+      // States that had succeeded are not run again.
+      for (const t of tasks.slice(0, tasks.indexOf(task))) expect(calls[t]).toBe(before[t]);
+      const summary = JSON.parse(redriven.output!) as RunSummary;
+      expect(summary.rowsRead).toBe(summary.rowsCurated + summary.rowsRejected);
+      expect(await curatedSnapshot(store)).toEqual(expected);
+    },
+  );
 });
 
 describe('chunked files', () => {
@@ -181,7 +232,9 @@ describe('chunked files', () => {
     const lines = ['id,email,name,country,created_at,updated_at'];
     for (let i = 1; i <= rows; i++) {
       const email = i % 17 === 0 ? `broken${i}` : `user${i}@example.com`;
-      lines.push(`${i},${email},"Name ${i}, ""the ${i}th""\nsecond line",US,2026-04-0${1 + (i % 5)}T${String(i % 24).padStart(2, '0')}:00:00Z,`);
+      lines.push(
+        `${i},${email},"Name ${i}, ""the ${i}th""\nsecond line",US,2026-04-0${1 + (i % 5)}T${String(i % 24).padStart(2, '0')}:00:00Z,`,
+      );
     }
     return lines.join('\r\n');
   }
@@ -189,18 +242,29 @@ describe('chunked files', () => {
   it.each([
     ['inline Map', 8 * 1024, 'TransformChunks'],
     ['Distributed Map', 1024, 'TransformChunksDistributed'],
-  ])('a file in many chunks (%s) gives the same rows as one chunk', async (_what, chunkBytes, mapState) => {
-    const text = bigUsers(600);
-    const one = await setup();
-    const many = await setup({ chunkBytes });
-    const a = JSON.parse((await run(ingestRunner(one.deps).runner, await upload(one.store, 'users.csv', text))).output!) as RunSummary;
-    const { runner } = ingestRunner(many.deps);
-    const result = await run(runner, await upload(many.store, 'users.csv', text));
-    const b = JSON.parse(result.output!) as RunSummary;
-    const { events } = await runner.getExecutionHistory(result.executionArn);
-    expect(events.some((e) => e.stateEnteredEventDetails?.name === mapState)).toBe(true);
-    expect({ read: b.rowsRead, curated: b.rowsCurated, rejected: b.rowsRejected }).toEqual({ read: 600, curated: a.rowsCurated, rejected: a.rowsRejected });
-    const rows = (s: RunSummary) => s.partitions.map((p) => `${p.table}/${p.date}/${p.hour}=${p.rows}`).sort();
-    expect(rows(b)).toEqual(rows(a));
-  });
+  ])(
+    'a file in many chunks (%s) gives the same rows as one chunk',
+    async (_what, chunkBytes, mapState) => {
+      const text = bigUsers(600);
+      const one = await setup();
+      const many = await setup({ chunkBytes });
+      const a = JSON.parse(
+        (await run(ingestRunner(one.deps).runner, await upload(one.store, 'users.csv', text)))
+          .output!,
+      ) as RunSummary;
+      const { runner } = ingestRunner(many.deps);
+      const result = await run(runner, await upload(many.store, 'users.csv', text));
+      const b = JSON.parse(result.output!) as RunSummary;
+      const { events } = await runner.getExecutionHistory(result.executionArn);
+      expect(events.some((e) => e.stateEnteredEventDetails?.name === mapState)).toBe(true);
+      expect({ read: b.rowsRead, curated: b.rowsCurated, rejected: b.rowsRejected }).toEqual({
+        read: 600,
+        curated: a.rowsCurated,
+        rejected: a.rowsRejected,
+      });
+      const rows = (s: RunSummary) =>
+        s.partitions.map((p) => `${p.table}/${p.date}/${p.hour}=${p.rows}`).sort();
+      expect(rows(b)).toEqual(rows(a));
+    },
+  );
 });

@@ -44,19 +44,34 @@ describe('LocalCatalog', () => {
 
   it('adds new nullable columns and refuses type changes and new required columns', async () => {
     await catalog.ensureTable('lake', curatedTableInput(contract, LOCATION));
-    const wider: Contract = { ...contract, columns: [...contract.columns, { name: 'level', type: 'string' }] };
+    const wider: Contract = {
+      ...contract,
+      columns: [...contract.columns, { name: 'level', type: 'string' }],
+    };
     await catalog.ensureTable('lake', curatedTableInput(wider, LOCATION));
-    const names = (await catalog.getTable('lake', 'jobs'))!.StorageDescriptor!.Columns!.map((c) => c.Name);
+    const names = (await catalog.getTable('lake', 'jobs'))!.StorageDescriptor!.Columns!.map(
+      (c) => c.Name,
+    );
     expect(names).toContain('level');
 
-    const retyped: Contract = { ...contract, columns: [{ name: 'id', type: 'string', nullable: false }, contract.columns[1]!] };
-    const err = await catalog.ensureTable('lake', curatedTableInput(retyped, LOCATION)).catch((e: unknown) => e);
+    const retyped: Contract = {
+      ...contract,
+      columns: [{ name: 'id', type: 'string', nullable: false }, contract.columns[1]!],
+    };
+    const err = await catalog
+      .ensureTable('lake', curatedTableInput(retyped, LOCATION))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SchemaConflictError);
     expect(err).toBeInstanceOf(TerminalError);
     expect((err as Error).name).toBe('SchemaConflictError');
 
-    const required: Contract = { ...contract, columns: [...contract.columns, { name: 'grade', type: 'int', nullable: false }] };
-    await expect(catalog.ensureTable('lake', curatedTableInput(required, LOCATION))).rejects.toBeInstanceOf(SchemaConflictError);
+    const required: Contract = {
+      ...contract,
+      columns: [...contract.columns, { name: 'grade', type: 'int', nullable: false }],
+    };
+    await expect(
+      catalog.ensureTable('lake', curatedTableInput(required, LOCATION)),
+    ).rejects.toBeInstanceOf(SchemaConflictError);
   });
 
   it('counts partitions that already exist as done', async () => {
@@ -64,14 +79,22 @@ describe('LocalCatalog', () => {
     await catalog.ensureTable('lake', table);
     const p1 = partitionInput(table, '2021-01-01', 0);
     const p2 = partitionInput(table, '2021-01-01', 1);
-    expect(await catalog.registerPartitions('lake', 'jobs', [p1])).toEqual({ created: 1, existing: 0 });
-    expect(await catalog.registerPartitions('lake', 'jobs', [p1, p2])).toEqual({ created: 1, existing: 1 });
+    expect(await catalog.registerPartitions('lake', 'jobs', [p1])).toEqual({
+      created: 1,
+      existing: 0,
+    });
+    expect(await catalog.registerPartitions('lake', 'jobs', [p1, p2])).toEqual({
+      created: 1,
+      existing: 1,
+    });
     const listed = await new LocalCatalog(dir).listPartitions('lake', 'jobs');
     expect(listed.map((p) => p.Values)).toEqual([
       ['2021-01-01', '00'],
       ['2021-01-01', '01'],
     ]);
-    expect(listed[1]!.StorageDescriptor!.Location).toBe('s3://lake-curated/jobs/date=2021-01-01/hour=01/');
+    expect(listed[1]!.StorageDescriptor!.Location).toBe(
+      's3://lake-curated/jobs/date=2021-01-01/hour=01/',
+    );
   });
 
   it('loses no partition under 20 concurrent commits to one table', async () => {
@@ -93,6 +116,8 @@ describe('LocalCatalog', () => {
   it('refuses tables in a missing database and partitions of a missing table', async () => {
     const table = curatedTableInput(contract, LOCATION);
     await expect(catalog.ensureTable('nodb', table)).rejects.toBeInstanceOf(TerminalError);
-    await expect(catalog.registerPartitions('lake', 'jobs', [partitionInput(table, '2021-01-01', 0)])).rejects.toThrow(/ensureTable/);
+    await expect(
+      catalog.registerPartitions('lake', 'jobs', [partitionInput(table, '2021-01-01', 0)]),
+    ).rejects.toThrow(/ensureTable/);
   });
 });

@@ -19,10 +19,19 @@ const events: S3ObjectCreatedEvent[] = [];
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'lake-events-'));
   s3 = await startS3Endpoint({ dir, port: 0, buckets: ['lake-ingest', 'lake-raw'] });
-  subscribeObjectCreated(s3, { bucket: 'lake-ingest', account: '123456789012', region: 'eu-west-1' }, (e) => {
-    events.push(e);
+  subscribeObjectCreated(
+    s3,
+    { bucket: 'lake-ingest', account: '123456789012', region: 'eu-west-1' },
+    (e) => {
+      events.push(e);
+    },
+  );
+  client = new S3Client({
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
   });
-  client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 });
 
 afterAll(async () => {
@@ -68,7 +77,13 @@ describe('object-created events', () => {
 
   it('fires for copies into the ingest bucket, with growing sequencers, and not for other buckets', async () => {
     await client.send(new PutObjectCommand({ Bucket: 'lake-raw', Key: 'a.csv', Body: 'x' }));
-    await client.send(new CopyObjectCommand({ Bucket: 'lake-ingest', Key: 'copied/a.csv', CopySource: 'lake-raw/a.csv' }));
+    await client.send(
+      new CopyObjectCommand({
+        Bucket: 'lake-ingest',
+        Key: 'copied/a.csv',
+        CopySource: 'lake-raw/a.csv',
+      }),
+    );
     await client.send(new PutObjectCommand({ Bucket: 'lake-ingest', Key: 'later.csv', Body: 'y' }));
     const copied = await eventFor('copied/a.csv');
     const later = await eventFor('later.csv');
@@ -81,7 +96,17 @@ describe('object-created events', () => {
   it('can encode keys the way S3 notifications do', () => {
     expect(encodeNotificationKey('dir/a b+c=d.csv')).toBe('dir/a+b%2Bc%3Dd.csv');
     const event = toObjectCreatedEvent(
-      { bucket: 'b', key: 'x y.csv', size: 1, etag: 'e', reason: 'PutObject', sequencer: '01', requestId: 'R', sourceIp: '127.0.0.1', time: '2021-01-01T00:00:00.123Z' },
+      {
+        bucket: 'b',
+        key: 'x y.csv',
+        size: 1,
+        etag: 'e',
+        reason: 'PutObject',
+        sequencer: '01',
+        requestId: 'R',
+        sourceIp: '127.0.0.1',
+        time: '2021-01-01T00:00:00.123Z',
+      },
       { keyEncoding: 'url' },
     );
     expect(event.detail.object.key).toBe('x+y.csv');

@@ -70,17 +70,27 @@ function rawRequest(
   body: Buffer,
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${s3.endpoint}${urlPath}`, { method, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = http.request(
+      `${s3.endpoint}${urlPath}`,
+      { method, headers: { ...headers, 'content-length': String(body.length) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
-function chunked(data: Buffer, chunkSize: number, opts: { signed?: boolean; trailer?: string } = {}): Buffer {
+function chunked(
+  data: Buffer,
+  chunkSize: number,
+  opts: { signed?: boolean; trailer?: string } = {},
+): Buffer {
   const parts: Buffer[] = [];
   const sig = opts.signed ? `;chunk-signature=${'a'.repeat(64)}` : '';
   for (let i = 0; i < data.length; i += chunkSize) {
@@ -103,19 +113,29 @@ describe('startS3Endpoint with AWS SDK v3 defaults', () => {
   it('stores exactly the bytes of a streamed PutObject (aws-chunked with trailing checksum)', async () => {
     const data = randomBytes(100_000);
     await client.send(
-      new PutObjectCommand({ Bucket: 'ingest', Key: 'streamed/file.bin', Body: Readable.from([data.subarray(0, 40_000), data.subarray(40_000)]), ContentLength: data.length }),
+      new PutObjectCommand({
+        Bucket: 'ingest',
+        Key: 'streamed/file.bin',
+        Body: Readable.from([data.subarray(0, 40_000), data.subarray(40_000)]),
+        ContentLength: data.length,
+      }),
     );
     const back = await getBytes('ingest', 'streamed/file.bin');
     expect(back.length).toBe(data.length);
     expect(back.equals(data)).toBe(true);
-    const head = await client.send(new HeadObjectCommand({ Bucket: 'ingest', Key: 'streamed/file.bin' }));
+    const head = await client.send(
+      new HeadObjectCommand({ Bucket: 'ingest', Key: 'streamed/file.bin' }),
+    );
     expect(head.ContentLength).toBe(data.length);
     expect(head.ContentEncoding ?? '').not.toContain('aws-chunked');
   });
 
   it('stores exactly the bytes of a multipart lib-storage Upload', async () => {
     const data = randomBytes(5 * 1024 * 1024 + 123_457);
-    await new Upload({ client, params: { Bucket: 'ingest', Key: 'multi/big.bin', Body: Readable.from([data]) } }).done();
+    await new Upload({
+      client,
+      params: { Bucket: 'ingest', Key: 'multi/big.bin', Body: Readable.from([data]) },
+    }).done();
     const back = await getBytes('ingest', 'multi/big.bin');
     expect(back.length).toBe(data.length);
     expect(md5(back)).toBe(md5(data));
@@ -132,18 +152,36 @@ describe('startS3Endpoint with AWS SDK v3 defaults', () => {
     expect((await getBytes('ingest', 'dir/a b+c.csv', 'bytes=10-')).toString()).toBe('abcdef');
     expect((await getBytes('ingest', 'dir/a b+c.csv', 'bytes=-4')).toString()).toBe('cdef');
 
-    await client.send(new CopyObjectCommand({ Bucket: 'raw', Key: 'copied/x.csv', CopySource: `ingest/${encodeURIComponent('dir/a b+c.csv')}` }));
+    await client.send(
+      new CopyObjectCommand({
+        Bucket: 'raw',
+        Key: 'copied/x.csv',
+        CopySource: `ingest/${encodeURIComponent('dir/a b+c.csv')}`,
+      }),
+    );
     expect((await getBytes('raw', 'copied/x.csv')).equals(data)).toBe(true);
     const copied = await waitFor(() => seen.find((s) => s.key === 'copied/x.csv'));
-    expect(copied).toMatchObject({ bucket: 'raw', reason: 'CopyObject', size: data.length, etag: md5(data) });
+    expect(copied).toMatchObject({
+      bucket: 'raw',
+      reason: 'CopyObject',
+      size: data.length,
+      etag: md5(data),
+    });
 
     const put = await waitFor(() => seen.find((s) => s.key === 'dir/a b+c.csv'));
     expect(put).toMatchObject({ bucket: 'ingest', reason: 'PutObject', size: 16, etag: md5(data) });
 
     await client.send(new PutObjectCommand({ Bucket: 'raw', Key: 'copied/y.csv', Body: 'y' }));
-    const listed = await client.send(new ListObjectsV2Command({ Bucket: 'raw', Prefix: 'copied/' }));
+    const listed = await client.send(
+      new ListObjectsV2Command({ Bucket: 'raw', Prefix: 'copied/' }),
+    );
     expect(listed.Contents?.map((c) => c.Key)).toEqual(['copied/x.csv', 'copied/y.csv']);
-    await client.send(new DeleteObjectsCommand({ Bucket: 'raw', Delete: { Objects: [{ Key: 'copied/x.csv' }, { Key: 'copied/y.csv' }] } }));
+    await client.send(
+      new DeleteObjectsCommand({
+        Bucket: 'raw',
+        Delete: { Objects: [{ Key: 'copied/x.csv' }, { Key: 'copied/y.csv' }] },
+      }),
+    );
     const after = await client.send(new ListObjectsV2Command({ Bucket: 'raw', Prefix: 'copied/' }));
     expect(after.KeyCount ?? 0).toBe(0);
   });
@@ -151,12 +189,20 @@ describe('startS3Endpoint with AWS SDK v3 defaults', () => {
   // s3rver's continuation tokens use single DES, which OpenSSL 3 dropped: page two used to fail.
   it('pages ListObjectsV2 past the first page with continuation tokens', async () => {
     const keys = Array.from({ length: 12 }, (_, i) => `paged/k${String(i).padStart(2, '0')}`);
-    for (const Key of keys) await client.send(new PutObjectCommand({ Bucket: 'raw', Key, Body: 'x' }));
+    for (const Key of keys)
+      await client.send(new PutObjectCommand({ Bucket: 'raw', Key, Body: 'x' }));
     const seenKeys: string[] = [];
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: 'raw', Prefix: 'paged/', MaxKeys: 5, ContinuationToken: token }));
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: 'raw',
+          Prefix: 'paged/',
+          MaxKeys: 5,
+          ContinuationToken: token,
+        }),
+      );
       seenKeys.push(...(page.Contents ?? []).map((c) => c.Key!));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
       pages++;
@@ -170,9 +216,18 @@ describe('concurrent writes', () => {
   it('never lets a reader see a partial object while the same key is overwritten', async () => {
     const versions = Array.from({ length: 6 }, (_, i) => Buffer.alloc(300_000, 65 + i));
     const digests = new Set(versions.map(md5));
-    await client.send(new PutObjectCommand({ Bucket: 'ingest', Key: 'hot.bin', Body: versions[0] }));
+    await client.send(
+      new PutObjectCommand({ Bucket: 'ingest', Key: 'hot.bin', Body: versions[0] }),
+    );
     const writes = versions.map((body) =>
-      client.send(new PutObjectCommand({ Bucket: 'ingest', Key: 'hot.bin', Body: Readable.from([body]), ContentLength: body.length })),
+      client.send(
+        new PutObjectCommand({
+          Bucket: 'ingest',
+          Key: 'hot.bin',
+          Body: Readable.from([body]),
+          ContentLength: body.length,
+        }),
+      ),
     );
     const reads = Array.from({ length: 12 }, () => getBytes('ingest', 'hot.bin'));
     const [, readBodies] = await Promise.all([Promise.all(writes), Promise.all(reads)]);
@@ -189,34 +244,78 @@ describe('aws-chunked bodies from other clients', () => {
   };
 
   it.each([
-    ['unsigned with trailer', { 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'x-amz-trailer': 'x-amz-checksum-crc32' }, { trailer: `x-amz-checksum-crc32:${crc32Base64(data)}` }],
+    [
+      'unsigned with trailer',
+      {
+        'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+        'x-amz-trailer': 'x-amz-checksum-crc32',
+      },
+      { trailer: `x-amz-checksum-crc32:${crc32Base64(data)}` },
+    ],
     ['signed', { 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' }, { signed: true }],
-    ['signed with trailer', { 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', 'x-amz-trailer': 'x-amz-checksum-crc32' }, { signed: true, trailer: `x-amz-checksum-crc32:${crc32Base64(data)}` }],
+    [
+      'signed with trailer',
+      {
+        'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+        'x-amz-trailer': 'x-amz-checksum-crc32',
+      },
+      { signed: true, trailer: `x-amz-checksum-crc32:${crc32Base64(data)}` },
+    ],
   ])('decodes %s framing', async (name, headers, opts) => {
     const key = `raw-${name.replace(/ /g, '-')}.bin`;
-    const res = await rawRequest('PUT', `/ingest/${key}`, { ...base, ...headers }, chunked(data, 7000, opts));
+    const res = await rawRequest(
+      'PUT',
+      `/ingest/${key}`,
+      { ...base, ...headers },
+      chunked(data, 7000, opts),
+    );
     expect(res.status).toBe(200);
     expect((await getBytes('ingest', key)).equals(data)).toBe(true);
   });
 
   it('refuses a trailing checksum that does not match, and stores nothing', async () => {
-    const body = chunked(data, 8192, { trailer: `x-amz-checksum-crc32:${crc32Base64(Buffer.from('other'))}` });
-    const res = await rawRequest('PUT', '/ingest/bad-checksum.bin', { ...base, 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'x-amz-trailer': 'x-amz-checksum-crc32' }, body);
+    const body = chunked(data, 8192, {
+      trailer: `x-amz-checksum-crc32:${crc32Base64(Buffer.from('other'))}`,
+    });
+    const res = await rawRequest(
+      'PUT',
+      '/ingest/bad-checksum.bin',
+      {
+        ...base,
+        'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+        'x-amz-trailer': 'x-amz-checksum-crc32',
+      },
+      body,
+    );
     expect(res.status).toBe(400);
     expect(res.body).toContain('<Code>BadDigest</Code>');
-    await expect(client.send(new HeadObjectCommand({ Bucket: 'ingest', Key: 'bad-checksum.bin' }))).rejects.toThrow();
+    await expect(
+      client.send(new HeadObjectCommand({ Bucket: 'ingest', Key: 'bad-checksum.bin' })),
+    ).rejects.toThrow();
   });
 
   it('refuses a body shorter than x-amz-decoded-content-length', async () => {
     const body = chunked(data.subarray(0, 1000), 500);
-    const res = await rawRequest('PUT', '/ingest/short.bin', { ...base, 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' }, body);
+    const res = await rawRequest(
+      'PUT',
+      '/ingest/short.bin',
+      { ...base, 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' },
+      body,
+    );
     expect(res.status).toBe(400);
     expect(res.body).toContain('<Code>IncompleteBody</Code>');
-    await expect(client.send(new HeadObjectCommand({ Bucket: 'ingest', Key: 'short.bin' }))).rejects.toThrow();
+    await expect(
+      client.send(new HeadObjectCommand({ Bucket: 'ingest', Key: 'short.bin' })),
+    ).rejects.toThrow();
   });
 
   it('refuses a plain body whose x-amz-checksum-crc32 header does not match', async () => {
-    const res = await rawRequest('PUT', '/ingest/plain-bad.bin', { 'x-amz-checksum-crc32': crc32Base64(Buffer.from('nope')) }, data);
+    const res = await rawRequest(
+      'PUT',
+      '/ingest/plain-bad.bin',
+      { 'x-amz-checksum-crc32': crc32Base64(Buffer.from('nope')) },
+      data,
+    );
     expect(res.status).toBe(400);
     expect(res.body).toContain('BadDigest');
   });

@@ -8,7 +8,12 @@ import { LocalCatalog } from '../../src/local/catalog/index.js';
 import type { PipelineDeps } from '../../src/pipeline/index.js';
 
 /** Bucket names used by the pipeline tests. */
-export const BUCKETS = { ingest: 'ingest', raw: 'raw', curated: 'curated', quarantine: 'quarantine' } as const;
+export const BUCKETS = {
+  ingest: 'ingest',
+  raw: 'raw',
+  curated: 'curated',
+  quarantine: 'quarantine',
+} as const;
 
 /** Fresh dependencies; call `cleanup` after the test. */
 export async function makeDeps(overrides: Partial<PipelineDeps> = {}) {
@@ -27,7 +32,12 @@ export async function makeDeps(overrides: Partial<PipelineDeps> = {}) {
 }
 
 /** Upload text to the ingest bucket and return the EventBridge event S3 would send. */
-export async function upload(store: MemoryObjectStore, key: string, text: string | Uint8Array, time = '2026-11-20T10:00:00Z') {
+export async function upload(
+  store: MemoryObjectStore,
+  key: string,
+  text: string | Uint8Array,
+  time = '2026-11-20T10:00:00Z',
+) {
   const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
   await store.put(BUCKETS.ingest, key, bytes);
   const info = (await store.head(BUCKETS.ingest, key))!;
@@ -43,13 +53,22 @@ export async function upload(store: MemoryObjectStore, key: string, text: string
     detail: {
       version: '0',
       bucket: { name: BUCKETS.ingest },
-      object: { key, size: info.size, etag: info.etag!.replace(/"/g, ''), sequencer: Date.now().toString(16).toUpperCase() },
+      object: {
+        key,
+        size: info.size,
+        etag: info.etag!.replace(/"/g, ''),
+        sequencer: Date.now().toString(16).toUpperCase(),
+      },
       reason: 'PutObject',
     },
   };
 }
 
 /** Keys under a prefix of a bucket of the in-memory store. */
-export async function keys(store: MemoryObjectStore, bucket: string, prefix = ''): Promise<string[]> {
+export async function keys(
+  store: MemoryObjectStore,
+  bucket: string,
+  prefix = '',
+): Promise<string[]> {
   return (await store.list(bucket, prefix)).map((o) => o.key);
 }

@@ -3,7 +3,13 @@
  * replays that change nothing, and new versions that replace old rows.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { commit, copyToRaw, quarantine, transformChunk, validate } from '../../src/pipeline/index.js';
+import {
+  commit,
+  copyToRaw,
+  quarantine,
+  transformChunk,
+  validate,
+} from '../../src/pipeline/index.js';
 import type { PipelineDeps, RunSummary } from '../../src/pipeline/index.js';
 import { BUCKETS, keys, makeDeps, upload } from './harness.js';
 
@@ -16,14 +22,26 @@ const USERS = [
   ...[5, 6, 7, 8, 9, 10].map((i) => `${i},u${i}@example.com,U${i},US,2026-01-05T10:${10 + i}:00Z,`),
 ].join('\n');
 
-async function ingest(deps: PipelineDeps, event: Awaited<ReturnType<typeof upload>>, executionId = 'exec-1'): Promise<RunSummary> {
+async function ingest(
+  deps: PipelineDeps,
+  event: Awaited<ReturnType<typeof upload>>,
+  executionId = 'exec-1',
+): Promise<RunSummary> {
   const source = await copyToRaw(
-    { bucket: event.detail.bucket.name, key: event.detail.object.key, size: event.detail.object.size, etag: event.detail.object.etag, sequencer: event.detail.object.sequencer, eventTime: event.time },
+    {
+      bucket: event.detail.bucket.name,
+      key: event.detail.object.key,
+      size: event.detail.object.size,
+      etag: event.detail.object.etag,
+      sequencer: event.detail.object.sequencer,
+      eventTime: event.time,
+    },
     deps,
   );
   const plan = await validate(source, deps);
   const chunks = [];
-  for (const chunk of plan.chunks) chunks.push(await transformChunk({ source, chunk, executionId }, deps));
+  for (const chunk of plan.chunks)
+    chunks.push(await transformChunk({ source, chunk, executionId }, deps));
   return commit({ source, chunks, executionId }, deps);
 }
 
@@ -35,13 +53,25 @@ describe('pipeline steps', () => {
     const h = await makeDeps();
     cleanup = h.cleanup;
     const summary = await ingest(h.deps, await upload(h.store, 'uploads/users.csv', USERS));
-    expect(summary).toMatchObject({ dataset: 'users', rowsRead: 10, rowsCurated: 8, rowsRejected: 2, superseded: false });
+    expect(summary).toMatchObject({
+      dataset: 'users',
+      rowsRead: 10,
+      rowsCurated: 8,
+      rowsRejected: 2,
+      superseded: false,
+    });
     expect(summary.rowsRead).toBe(summary.rowsCurated + summary.rowsRejected);
     const curated = await keys(h.store, BUCKETS.curated, 'users/');
-    expect(curated.map((k) => k.split('/').slice(1, 3).join('/')).sort()).toEqual(['date=2026-01-05/hour=10', 'date=2026-01-06/hour=23']);
+    expect(curated.map((k) => k.split('/').slice(1, 3).join('/')).sort()).toEqual([
+      'date=2026-01-05/hour=10',
+      'date=2026-01-06/hour=23',
+    ]);
     expect(await keys(h.store, BUCKETS.curated, '_staging/')).toEqual([]);
     const partitions = await h.catalog.listPartitions('lake', 'users');
-    expect(partitions.map((p) => p.Values.join('/')).sort()).toEqual(['2026-01-05/10', '2026-01-06/23']);
+    expect(partitions.map((p) => p.Values.join('/')).sort()).toEqual([
+      '2026-01-05/10',
+      '2026-01-06/23',
+    ]);
     expect(await h.catalog.listPartitions('lake', 'users_rejected')).toHaveLength(1);
   });
 
@@ -60,8 +90,14 @@ describe('pipeline steps', () => {
     const h = await makeDeps();
     cleanup = h.cleanup;
     await ingest(h.deps, await upload(h.store, 'users.csv', USERS, '2026-11-20T10:00:00Z'));
-    const v2 = ['id,email,name,country,created_at,updated_at', '9,zed@example.com,Zed,NO,2026-02-01T08:00:00Z,'].join('\n');
-    const summary = await ingest(h.deps, await upload(h.store, 'users.csv', v2, '2026-11-21T10:00:00Z'));
+    const v2 = [
+      'id,email,name,country,created_at,updated_at',
+      '9,zed@example.com,Zed,NO,2026-02-01T08:00:00Z,',
+    ].join('\n');
+    const summary = await ingest(
+      h.deps,
+      await upload(h.store, 'users.csv', v2, '2026-11-21T10:00:00Z'),
+    );
     expect(summary).toMatchObject({ rowsRead: 1, rowsCurated: 1, rowsRejected: 0 });
     const curated = await keys(h.store, BUCKETS.curated, 'users/');
     expect(curated).toHaveLength(1);
@@ -74,13 +110,24 @@ describe('pipeline steps', () => {
     cleanup = h.cleanup;
     const old = await upload(h.store, 'users.csv', USERS);
     old.detail.object.sequencer = '0A';
-    const oldSource = await copyToRaw({ bucket: BUCKETS.ingest, key: 'users.csv', etag: old.detail.object.etag, size: old.detail.object.size, sequencer: '0A', eventTime: old.time }, h.deps);
+    const oldSource = await copyToRaw(
+      {
+        bucket: BUCKETS.ingest,
+        key: 'users.csv',
+        etag: old.detail.object.etag,
+        size: old.detail.object.size,
+        sequencer: '0A',
+        eventTime: old.time,
+      },
+      h.deps,
+    );
     const newer = await upload(h.store, 'users.csv', USERS.split('\n').slice(0, 2).join('\n'));
     newer.detail.object.sequencer = '0B';
     await ingest(h.deps, newer);
     const plan = await validate(oldSource, h.deps);
     const chunks = [];
-    for (const chunk of plan.chunks) chunks.push(await transformChunk({ source: oldSource, chunk, executionId: 'late' }, h.deps));
+    for (const chunk of plan.chunks)
+      chunks.push(await transformChunk({ source: oldSource, chunk, executionId: 'late' }, h.deps));
     const late = await commit({ source: oldSource, chunks, executionId: 'late' }, h.deps);
     expect(late.superseded).toBe(true);
     expect(await keys(h.store, BUCKETS.curated, 'users/')).toHaveLength(1);
@@ -90,17 +137,43 @@ describe('pipeline steps', () => {
     const h = await makeDeps();
     cleanup = h.cleanup;
     const event = await upload(h.store, 'inbox/mystery.csv', 'a,b\n1,2\n');
-    await expect(copyToRaw({ bucket: BUCKETS.ingest, key: 'inbox/mystery.csv', eventTime: event.time }, h.deps)).rejects.toMatchObject({ name: 'UnknownDatasetError' });
-    const result = await quarantine({ event, error: { Error: 'UnknownDatasetError', Cause: JSON.stringify({ errorMessage: 'no contract matches mystery.csv' }) }, executionId: 'x' }, h.deps);
+    await expect(
+      copyToRaw(
+        { bucket: BUCKETS.ingest, key: 'inbox/mystery.csv', eventTime: event.time },
+        h.deps,
+      ),
+    ).rejects.toMatchObject({ name: 'UnknownDatasetError' });
+    const result = await quarantine(
+      {
+        event,
+        error: {
+          Error: 'UnknownDatasetError',
+          Cause: JSON.stringify({ errorMessage: 'no contract matches mystery.csv' }),
+        },
+        executionId: 'x',
+      },
+      h.deps,
+    );
     expect(result).toMatchObject({ objectKey: '_unknown/inbox/mystery.csv', copied: true });
-    const report = JSON.parse(new TextDecoder().decode(h.store.bytes(BUCKETS.quarantine, result.errorKey)));
-    expect(report).toMatchObject({ error: 'UnknownDatasetError', cause: 'no contract matches mystery.csv', executionId: 'x' });
-    expect(new TextDecoder().decode(h.store.bytes(BUCKETS.quarantine, result.objectKey))).toBe('a,b\n1,2\n');
+    const report = JSON.parse(
+      new TextDecoder().decode(h.store.bytes(BUCKETS.quarantine, result.errorKey)),
+    );
+    expect(report).toMatchObject({
+      error: 'UnknownDatasetError',
+      cause: 'no contract matches mystery.csv',
+      executionId: 'x',
+    });
+    expect(new TextDecoder().decode(h.store.bytes(BUCKETS.quarantine, result.objectKey))).toBe(
+      'a,b\n1,2\n',
+    );
   });
 
   it('a file split into several chunks gives the same rows as one chunk', async () => {
     const rows = ['id,email,name,country,created_at,updated_at'];
-    for (let i = 1; i <= 400; i++) rows.push(`${i},u${i}@example.com,"Name ${i}\nline two",US,2026-03-0${1 + (i % 3)}T0${i % 10}:00:00Z,`);
+    for (let i = 1; i <= 400; i++)
+      rows.push(
+        `${i},u${i}@example.com,"Name ${i}\nline two",US,2026-03-0${1 + (i % 3)}T0${i % 10}:00:00Z,`,
+      );
     const text = rows.join('\r\n');
     const one = await makeDeps();
     const many = await makeDeps({ chunkBytes: 2048 });
@@ -110,10 +183,22 @@ describe('pipeline steps', () => {
     };
     const a = await ingest(one.deps, await upload(one.store, 'users.csv', text));
     const b = await ingest(many.deps, await upload(many.store, 'users.csv', text));
-    const plan = await validate((await copyToRaw({ bucket: BUCKETS.ingest, key: 'users.csv', eventTime: '2026-11-20T10:00:00Z' }, many.deps)), many.deps);
+    const plan = await validate(
+      await copyToRaw(
+        { bucket: BUCKETS.ingest, key: 'users.csv', eventTime: '2026-11-20T10:00:00Z' },
+        many.deps,
+      ),
+      many.deps,
+    );
     expect(plan.chunks.length).toBeGreaterThan(5);
-    expect({ read: b.rowsRead, curated: b.rowsCurated, rejected: b.rowsRejected }).toEqual({ read: a.rowsRead, curated: a.rowsCurated, rejected: a.rowsRejected });
+    expect({ read: b.rowsRead, curated: b.rowsCurated, rejected: b.rowsRejected }).toEqual({
+      read: a.rowsRead,
+      curated: a.rowsCurated,
+      rejected: a.rowsRejected,
+    });
     expect(a.rowsRead).toBe(400);
-    expect(b.partitions.map((p) => `${p.table}/${p.date}/${p.hour}/${p.rows}`).sort()).toEqual(a.partitions.map((p) => `${p.table}/${p.date}/${p.hour}/${p.rows}`).sort());
+    expect(b.partitions.map((p) => `${p.table}/${p.date}/${p.hour}/${p.rows}`).sort()).toEqual(
+      a.partitions.map((p) => `${p.table}/${p.date}/${p.hour}/${p.rows}`).sort(),
+    );
   });
 });

@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { catalogTableArgs, datasetTables, workgroupConfiguration } from '../../stacks/documents/catalog.js';
+import {
+  catalogTableArgs,
+  datasetTables,
+  workgroupConfiguration,
+} from '../../stacks/documents/catalog.js';
 import { matchesPattern, objectCreatedPattern } from '../../stacks/documents/eventPattern.js';
 import { lifecycleRules } from '../../stacks/documents/storage.js';
-import { handlerEnvironment, HANDLERS, RUNTIME, TRANSFORM_NODE_OPTIONS } from '../../stacks/documents/functions.js';
-import { checkStage, stageNames, stageParameters, STAGE_PARAMETER_KEYS } from '../../src/aws/stageNames.js';
+import {
+  handlerEnvironment,
+  HANDLERS,
+  RUNTIME,
+  TRANSFORM_NODE_OPTIONS,
+} from '../../stacks/documents/functions.js';
+import {
+  checkStage,
+  stageNames,
+  stageParameters,
+  STAGE_PARAMETER_KEYS,
+} from '../../src/aws/stageNames.js';
 import { curatedTableInput } from '../../src/core/catalog/tableInput.js';
 import type { Contract } from '../../src/core/contract/types.js';
 
@@ -27,12 +41,18 @@ describe('Glue tables for the stack', () => {
     const tables = datasetTables('lake_dev', 'curated-bucket', [contract]);
     expect(tables.map((t) => t.name)).toEqual(['transactions', 'transactions_rejected']);
     const [curated, rejected] = tables;
-    const types = Object.fromEntries(curated!.storageDescriptor!.columns!.map((c) => [c.name, c.type]));
+    const types = Object.fromEntries(
+      curated!.storageDescriptor!.columns!.map((c) => [c.name, c.type]),
+    );
     for (const c of contract.columns) expect(types[c.name]).toBe(c.type);
     expect(curated!.databaseName).toBe('lake_dev');
     expect(curated!.storageDescriptor!.location).toBe('s3://curated-bucket/transactions/');
-    expect(rejected!.storageDescriptor!.location).toBe('s3://curated-bucket/transactions_rejected/');
-    expect(curated!.storageDescriptor!.serDeInfo!.serializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+    expect(rejected!.storageDescriptor!.location).toBe(
+      's3://curated-bucket/transactions_rejected/',
+    );
+    expect(curated!.storageDescriptor!.serDeInfo!.serializationLibrary).toBe(
+      'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+    );
     expect(curated!.partitionKeys).toEqual([
       expect.objectContaining({ name: 'date', type: 'date' }),
       expect.objectContaining({ name: 'hour', type: 'int' }),
@@ -44,7 +64,9 @@ describe('Glue tables for the stack', () => {
     const args = catalogTableArgs('db', input);
     expect(args.tableType).toBe(input.TableType);
     expect(args.parameters).toEqual(input.Parameters);
-    expect(args.storageDescriptor!.columns!.map((c) => [c.name, c.type, c.comment])).toEqual(input.StorageDescriptor!.Columns!.map((c) => [c.Name, c.Type, c.Comment]));
+    expect(args.storageDescriptor!.columns!.map((c) => [c.name, c.type, c.comment])).toEqual(
+      input.StorageDescriptor!.Columns!.map((c) => [c.Name, c.Type, c.Comment]),
+    );
     expect(args.storageDescriptor!.inputFormat).toBe(input.StorageDescriptor!.InputFormat);
     expect(args.storageDescriptor!.outputFormat).toBe(input.StorageDescriptor!.OutputFormat);
   });
@@ -70,20 +92,35 @@ describe('event pattern', () => {
     version: '0',
     source: 'aws.s3',
     'detail-type': 'Object Created',
-    detail: { bucket: { name: 'ingest-bucket' }, object: { key: 'users.csv', size: 10 }, reason: 'PutObject' },
+    detail: {
+      bucket: { name: 'ingest-bucket' },
+      object: { key: 'users.csv', size: 10 },
+      reason: 'PutObject',
+    },
   };
 
   it('matches Object Created events of the ingest bucket only', () => {
     const pattern = objectCreatedPattern('ingest-bucket');
-    expect(pattern).toEqual({ source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: ['ingest-bucket'] } } });
+    expect(pattern).toEqual({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: { bucket: { name: ['ingest-bucket'] } },
+    });
     expect(matchesPattern(pattern, event)).toBe(true);
-    expect(matchesPattern(pattern, { ...event, detail: { ...event.detail, bucket: { name: 'raw-bucket' } } })).toBe(false);
+    expect(
+      matchesPattern(pattern, {
+        ...event,
+        detail: { ...event.detail, bucket: { name: 'raw-bucket' } },
+      }),
+    ).toBe(false);
     expect(matchesPattern(pattern, { ...event, 'detail-type': 'Object Deleted' })).toBe(false);
     expect(matchesPattern(pattern, { ...event, source: 'my.app' })).toBe(false);
   });
 
   it('supports prefix matchers and array fields', () => {
-    expect(matchesPattern({ detail: { object: { key: [{ prefix: 'users' }] } } }, event)).toBe(true);
+    expect(matchesPattern({ detail: { object: { key: [{ prefix: 'users' }] } } }, event)).toBe(
+      true,
+    );
     expect(matchesPattern({ resources: ['arn:x'] }, { resources: ['arn:y', 'arn:x'] })).toBe(true);
     expect(matchesPattern({ resources: ['arn:x'] }, {})).toBe(false);
   });
@@ -95,8 +132,12 @@ describe('event pattern', () => {
 
 describe('storage, functions and names', () => {
   it('expires ingest uploads and Athena results, keeps raw and curated', () => {
-    expect(lifecycleRules('ingest')).toEqual([{ id: 'expire-ingested-uploads', expiresIn: '7 days' }]);
-    expect(lifecycleRules('athenaResults', { resultsDays: 1 })).toEqual([{ id: 'expire-query-results', expiresIn: '1 day' }]);
+    expect(lifecycleRules('ingest')).toEqual([
+      { id: 'expire-ingested-uploads', expiresIn: '7 days' },
+    ]);
+    expect(lifecycleRules('athenaResults', { resultsDays: 1 })).toEqual([
+      { id: 'expire-query-results', expiresIn: '1 day' },
+    ]);
     expect(lifecycleRules('raw')).toEqual([]);
     expect(lifecycleRules('curated')).toEqual([]);
     expect(() => lifecycleRules('ingest', { ingestDays: 0 })).toThrow();
@@ -112,12 +153,26 @@ describe('storage, functions and names', () => {
       const seconds = Number.parseInt(h.timeout, 10) * (h.timeout.endsWith('minutes') ? 60 : 1);
       expect(seconds).toBeLessThanOrEqual(900);
     }
-    const env = handlerEnvironment({ rawBucket: 'r', curatedBucket: 'c', quarantineBucket: 'q', database: 'd' });
-    expect(env).toMatchObject({ RAW_BUCKET: 'r', CURATED_BUCKET: 'c', QUARANTINE_BUCKET: 'q', CATALOG_DATABASE: 'd', CONTRACTS_DIR: 'schemas' });
+    const env = handlerEnvironment({
+      rawBucket: 'r',
+      curatedBucket: 'c',
+      quarantineBucket: 'q',
+      database: 'd',
+    });
+    expect(env).toMatchObject({
+      RAW_BUCKET: 'r',
+      CURATED_BUCKET: 'c',
+      QUARANTINE_BUCKET: 'q',
+      CATALOG_DATABASE: 'd',
+      CONTRACTS_DIR: 'schemas',
+    });
     expect(env).not.toHaveProperty('S3_ENDPOINT');
     expect(env).not.toHaveProperty('NODE_OPTIONS');
     // The transform runs with the Node flags the benchmark measures it with.
-    const transformEnv = handlerEnvironment({ rawBucket: 'r', curatedBucket: 'c', quarantineBucket: 'q', database: 'd' }, 'transform');
+    const transformEnv = handlerEnvironment(
+      { rawBucket: 'r', curatedBucket: 'c', quarantineBucket: 'q', database: 'd' },
+      'transform',
+    );
     expect(transformEnv).toMatchObject({ ...env, NODE_OPTIONS: TRANSFORM_NODE_OPTIONS });
     expect(TRANSFORM_NODE_OPTIONS).toMatch(/^--max-semi-space-size=\d+$/);
   });
@@ -131,7 +186,16 @@ describe('storage, functions and names', () => {
     });
     expect(() => checkStage('a b')).toThrow();
     expect(() => checkStage('1abc')).toThrow();
-    const params = stageParameters({ stage: 's', ingestBucket: 'i', rawBucket: 'r', curatedBucket: 'c', quarantineBucket: 'q', athenaResultsBucket: 'a', workgroup: 'w', stateMachineArn: 'arn' });
+    const params = stageParameters({
+      stage: 's',
+      ingestBucket: 'i',
+      rawBucket: 'r',
+      curatedBucket: 'c',
+      quarantineBucket: 'q',
+      athenaResultsBucket: 'a',
+      workgroup: 'w',
+      stateMachineArn: 'arn',
+    });
     expect(Object.keys(params).sort()).toEqual(Object.values(STAGE_PARAMETER_KEYS).sort());
     expect(params['lake.ingest_bucket']).toBe('i');
   });

@@ -6,7 +6,11 @@ import {
   stateMachinePolicy,
   usesDistributedMap,
 } from '../../stacks/documents/policies.js';
-import type { HandlerName, PipelineResources, PolicyStatement } from '../../stacks/documents/policies.js';
+import type {
+  HandlerName,
+  PipelineResources,
+  PolicyStatement,
+} from '../../stacks/documents/policies.js';
 import { HANDLERS } from '../../stacks/documents/functions.js';
 import { loadIngestTemplate } from '../../workflows/render.js';
 
@@ -24,7 +28,9 @@ const names: HandlerName[] = ['copyToRaw', 'validate', 'transform', 'commit', 'q
 
 /** Actions a handler may use on a resource: flattened for lookups. */
 function grants(handler: HandlerName): Array<[string, string]> {
-  return handlerPermissions(handler, res, ctx).flatMap((p) => p.actions.flatMap((a) => p.resources.map((r): [string, string] => [a, r])));
+  return handlerPermissions(handler, res, ctx).flatMap((p) =>
+    p.actions.flatMap((a) => p.resources.map((r): [string, string] => [a, r])),
+  );
 }
 
 describe('handler permissions', () => {
@@ -35,21 +41,33 @@ describe('handler permissions', () => {
       for (const a of p.actions) expect(a).toMatch(/^[a-z0-9]+:[A-Za-z]+$/);
       for (const r of p.resources) {
         expect(r).not.toBe('*');
-        expect(r).toMatch(/^arn:aws:(s3:::lake-dev-|glue:eu-west-1:123456789012:(catalog|database\/lake_dev|table\/lake_dev\/\*))/);
+        expect(r).toMatch(
+          /^arn:aws:(s3:::lake-dev-|glue:eu-west-1:123456789012:(catalog|database\/lake_dev|table\/lake_dev\/\*))/,
+        );
       }
     }
   });
 
   it('lets each handler write only where its step writes', () => {
-    const writes = (h: HandlerName) => grants(h).filter(([a]) => a === 's3:PutObject').map(([, r]) => r);
+    const writes = (h: HandlerName) =>
+      grants(h)
+        .filter(([a]) => a === 's3:PutObject')
+        .map(([, r]) => r);
     expect(writes('copyToRaw')).toEqual(['arn:aws:s3:::lake-dev-raw-abc/*']);
     expect(writes('validate')).toEqual([]);
     expect(writes('transform')).toEqual(['arn:aws:s3:::lake-dev-curated-abc/*']);
     expect(writes('commit')).toEqual(['arn:aws:s3:::lake-dev-curated-abc/*']);
     expect(writes('quarantine')).toEqual(['arn:aws:s3:::lake-dev-quarantine-abc/*']);
     // Nobody may delete from raw or ingest; commit deletes superseded curated files, quarantine only a failed run's staging.
-    const deletes = names.flatMap((h) => grants(h).filter(([a]) => a === 's3:DeleteObject').map(([, r]) => `${h} ${r}`));
-    expect(deletes).toEqual(['commit arn:aws:s3:::lake-dev-curated-abc/*', 'quarantine arn:aws:s3:::lake-dev-curated-abc/_staging/*']);
+    const deletes = names.flatMap((h) =>
+      grants(h)
+        .filter(([a]) => a === 's3:DeleteObject')
+        .map(([, r]) => `${h} ${r}`),
+    );
+    expect(deletes).toEqual([
+      'commit arn:aws:s3:::lake-dev-curated-abc/*',
+      'quarantine arn:aws:s3:::lake-dev-curated-abc/_staging/*',
+    ]);
   });
 
   it('gives Glue access to the commit handler only', () => {
@@ -58,13 +76,16 @@ describe('handler permissions', () => {
       if (h === 'commit') expect(glue.map(([a]) => a)).toContain('glue:BatchCreatePartition');
       else expect(glue).toEqual([]);
     }
-    expect(grants('commit').some(([a]) => a === 'glue:DeleteTable' || a === 'glue:DeleteDatabase')).toBe(false);
+    expect(
+      grants('commit').some(([a]) => a === 'glue:DeleteTable' || a === 'glue:DeleteDatabase'),
+    ).toBe(false);
   });
 });
 
 describe('state machine policy', () => {
   const doc = stateMachinePolicy(fnArns, res.stateMachineName, ctx, { distributedMap: true });
-  const byAction = (action: string): PolicyStatement[] => doc.Statement.filter((s) => s.Action.includes(action));
+  const byAction = (action: string): PolicyStatement[] =>
+    doc.Statement.filter((s) => s.Action.includes(action));
 
   it('invokes exactly the five functions (and their qualified versions)', () => {
     const invoke = byAction('lambda:InvokeFunction');
@@ -81,11 +102,17 @@ describe('state machine policy', () => {
   });
 
   it('lets a Distributed Map start children of this state machine only, and only when the ASL has one', () => {
-    expect(byAction('states:StartExecution')[0]!.Resource).toEqual(['arn:aws:states:eu-west-1:123456789012:stateMachine:lake-dev-ingest']);
+    expect(byAction('states:StartExecution')[0]!.Resource).toEqual([
+      'arn:aws:states:eu-west-1:123456789012:stateMachine:lake-dev-ingest',
+    ]);
     const inline = stateMachinePolicy(fnArns, res.stateMachineName, ctx, { distributedMap: false });
     expect(inline.Statement.some((s) => s.Action.some((a) => a.startsWith('states:')))).toBe(false);
     expect(usesDistributedMap(loadIngestTemplate())).toBe(true);
-    expect(usesDistributedMap({ States: { A: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' } } } } })).toBe(false);
+    expect(
+      usesDistributedMap({
+        States: { A: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' } } } },
+      }),
+    ).toBe(false);
   });
 
   it('refuses an empty function list', () => {
@@ -96,11 +123,15 @@ describe('state machine policy', () => {
 describe('EventBridge role and trust policies', () => {
   it('starts executions of one state machine only', () => {
     const arn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:lake-dev-ingest';
-    expect(startExecutionPolicy(arn).Statement).toEqual([{ Sid: 'StartIngest', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [arn] }]);
+    expect(startExecutionPolicy(arn).Statement).toEqual([
+      { Sid: 'StartIngest', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [arn] },
+    ]);
   });
 
   it('trusts one service principal from this account', () => {
-    const trust = serviceTrustPolicy('events.amazonaws.com', ctx) as { Statement: Array<Record<string, unknown>> };
+    const trust = serviceTrustPolicy('events.amazonaws.com', ctx) as {
+      Statement: Array<Record<string, unknown>>;
+    };
     expect(trust.Statement[0]).toMatchObject({
       Principal: { Service: 'events.amazonaws.com' },
       Action: 'sts:AssumeRole',

@@ -61,12 +61,23 @@ beforeAll(async () => {
           args.type === 'aws:sfn/stateMachine:StateMachine'
             ? `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${args.inputs.name}`
             : `arn:aws:test:${REGION}:${ACCOUNT}:${args.name}`;
-        return { id: `${args.name}-id`, state: { ...args.inputs, arn, name: args.inputs.name ?? args.name } };
+        return {
+          id: `${args.name}-id`,
+          state: { ...args.inputs, arn, name: args.inputs.name ?? args.name },
+        };
       },
       call: (args) => {
-        if (args.token === 'aws:index/getPartition:getPartition') return { partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws' };
-        if (args.token === 'aws:index/getRegion:getRegion') return { region: REGION, name: REGION, id: REGION };
-        if (args.token === 'aws:index/getCallerIdentity:getCallerIdentity') return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, userId: 'u', id: ACCOUNT };
+        if (args.token === 'aws:index/getPartition:getPartition')
+          return { partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws' };
+        if (args.token === 'aws:index/getRegion:getRegion')
+          return { region: REGION, name: REGION, id: REGION };
+        if (args.token === 'aws:index/getCallerIdentity:getCallerIdentity')
+          return {
+            accountId: ACCOUNT,
+            arn: `arn:aws:iam::${ACCOUNT}:root`,
+            userId: 'u',
+            id: ACCOUNT,
+          };
         throw new Error(`unexpected call ${args.token}`);
       },
     },
@@ -88,7 +99,12 @@ beforeAll(async () => {
   const names = stageNames('test');
   const storage = createStorage();
   const pipeline = createPipeline(storage, names);
-  const catalog = createCatalog(storage, names, await loadContracts('schemas'), pipeline.stateMachine.arn);
+  const catalog = createCatalog(
+    storage,
+    names,
+    await loadContracts('schemas'),
+    pipeline.stateMachine.arn,
+  );
   outputs = {
     stateMachineArn: await value(pipeline.stateMachine.arn),
     database: await value(catalog.database.name),
@@ -96,7 +112,7 @@ beforeAll(async () => {
     ingest: await value(storage.ingest.name),
   };
   // Registrations trail their inputs: yield until the count stops changing.
-  for (let stable = 0, last = -1; stable < 20; ) {
+  for (let stable = 0, last = -1; stable < 20;) {
     await new Promise((r) => setImmediate(r));
     stable = registered.length === last ? stable + 1 : 0;
     last = registered.length;
@@ -105,20 +121,36 @@ beforeAll(async () => {
 
 describe('stacks under Pulumi mocks', () => {
   it('creates the five buckets, each encrypted; the raw one versioned; ingest notifies EventBridge', () => {
-    const encryption = byType('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration');
-    expect(encryption.map((r) => r.inputs.bucket).sort()).toEqual(
-      ['athenaresults', 'curated', 'ingest', 'quarantine', 'raw'].map((b) => `lake-test-${b}-abc123`),
+    const encryption = byType(
+      'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration',
     );
-    for (const r of encryption) expect(r.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm).toBe('AES256');
-    expect(one('aws:s3/bucketNotification:BucketNotification').inputs).toMatchObject({ bucket: 'lake-test-ingest-abc123', eventbridge: true });
+    expect(encryption.map((r) => r.inputs.bucket).sort()).toEqual(
+      ['athenaresults', 'curated', 'ingest', 'quarantine', 'raw'].map(
+        (b) => `lake-test-${b}-abc123`,
+      ),
+    );
+    for (const r of encryption)
+      expect(r.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm).toBe('AES256');
+    expect(one('aws:s3/bucketNotification:BucketNotification').inputs).toMatchObject({
+      bucket: 'lake-test-ingest-abc123',
+      eventbridge: true,
+    });
   });
 
   it('deploys each handler with its permissions, the contracts, and the environment', async () => {
     expect(functions.map((f) => f.name)).toEqual(HANDLERS.map((h) => h.component));
     for (const f of functions) {
-      expect(f.args).toMatchObject({ runtime: 'nodejs22.x', architecture: 'arm64', copyFiles: [{ from: 'schemas', to: 'schemas' }] });
+      expect(f.args).toMatchObject({
+        runtime: 'nodejs22.x',
+        architecture: 'arm64',
+        copyFiles: [{ from: 'schemas', to: 'schemas' }],
+      });
       const env = await value(f.args.environment as Record<string, string>);
-      expect(env).toMatchObject({ RAW_BUCKET: 'lake-test-raw-abc123', CURATED_BUCKET: 'lake-test-curated-abc123', CATALOG_DATABASE: 'lake_test' });
+      expect(env).toMatchObject({
+        RAW_BUCKET: 'lake-test-raw-abc123',
+        CURATED_BUCKET: 'lake-test-curated-abc123',
+        CATALOG_DATABASE: 'lake_test',
+      });
       const perms = await value(f.args.permissions as FunctionPermission[]);
       const resources = perms.flatMap((p) => p.resources);
       expect(resources.length).toBeGreaterThan(0);
@@ -132,43 +164,76 @@ describe('stacks under Pulumi mocks', () => {
     const definition = sm.inputs.definition as string;
     expect(definition).not.toContain('${');
     for (const h of HANDLERS) expect(definition).toContain(`function:lake-test-${h.component}`);
-    expect(sm.inputs.loggingConfiguration).toMatchObject({ level: 'ALL', includeExecutionData: true });
+    expect(sm.inputs.loggingConfiguration).toMatchObject({
+      level: 'ALL',
+      includeExecutionData: true,
+    });
     expect(sm.inputs.loggingConfiguration.logDestination).toMatch(/:\*$/);
-    expect(outputs.stateMachineArn).toBe(`arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:lake-test-ingest`);
+    expect(outputs.stateMachineArn).toBe(
+      `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:lake-test-ingest`,
+    );
   });
 
   it('lets the state machine role invoke exactly the five functions', () => {
-    const policies = byType('aws:iam/rolePolicy:RolePolicy').map((r) => JSON.parse(r.inputs.policy as string) as PolicyDocument);
-    const invoke = policies.flatMap((p) => p.Statement).filter((s) => s.Action.includes('lambda:InvokeFunction'));
+    const policies = byType('aws:iam/rolePolicy:RolePolicy').map(
+      (r) => JSON.parse(r.inputs.policy as string) as PolicyDocument,
+    );
+    const invoke = policies
+      .flatMap((p) => p.Statement)
+      .filter((s) => s.Action.includes('lambda:InvokeFunction'));
     expect(invoke).toHaveLength(1);
     expect(invoke[0]!.Resource.filter((r) => !r.endsWith(':*')).sort()).toEqual(
-      HANDLERS.map((h) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:lake-test-${h.component}`).sort(),
+      HANDLERS.map(
+        (h) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:lake-test-${h.component}`,
+      ).sort(),
     );
   });
 
   it('starts the state machine from an EventBridge rule on the ingest bucket, with a start-only role', () => {
     const rule = one('aws:cloudwatch/eventRule:EventRule');
-    expect(JSON.parse(rule.inputs.eventPattern as string)).toEqual(objectCreatedPattern('lake-test-ingest-abc123'));
+    expect(JSON.parse(rule.inputs.eventPattern as string)).toEqual(
+      objectCreatedPattern('lake-test-ingest-abc123'),
+    );
     const target = one('aws:cloudwatch/eventTarget:EventTarget');
     expect(target.inputs.arn).toBe(outputs.stateMachineArn);
     const start = byType('aws:iam/rolePolicy:RolePolicy')
       .map((r) => JSON.parse(r.inputs.policy as string) as PolicyDocument)
       .find((p) => p.Statement.some((s) => s.Sid === 'StartIngest'))!;
-    expect(start.Statement).toEqual([{ Sid: 'StartIngest', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [outputs.stateMachineArn] }]);
+    expect(start.Statement).toEqual([
+      {
+        Sid: 'StartIngest',
+        Effect: 'Allow',
+        Action: ['states:StartExecution'],
+        Resource: [outputs.stateMachineArn],
+      },
+    ]);
   });
 
   it('catalogs every contract as a table and a rejected table in the stage database, with the outputs recorded', async () => {
     const contracts = await loadContracts('schemas');
     const tables = byType('aws:glue/catalogTable:CatalogTable');
-    expect(tables.map((t) => t.inputs.name).sort()).toEqual(contracts.flatMap((c) => [c.dataset, `${c.dataset}_rejected`]).sort());
+    expect(tables.map((t) => t.inputs.name).sort()).toEqual(
+      contracts.flatMap((c) => [c.dataset, `${c.dataset}_rejected`]).sort(),
+    );
     for (const t of tables) {
       expect(t.inputs.databaseName).toBe('lake_test');
-      expect(t.inputs.storageDescriptor.location).toBe(`s3://lake-test-curated-abc123/${t.inputs.name}/`);
+      expect(t.inputs.storageDescriptor.location).toBe(
+        `s3://lake-test-curated-abc123/${t.inputs.name}/`,
+      );
     }
     const db = one('aws:glue/catalogDatabase:CatalogDatabase');
-    expect(db.inputs.parameters).toMatchObject({ 'lake.stage': 'test', 'lake.ingest_bucket': 'lake-test-ingest-abc123', 'lake.state_machine_arn': outputs.stateMachineArn });
+    expect(db.inputs.parameters).toMatchObject({
+      'lake.stage': 'test',
+      'lake.ingest_bucket': 'lake-test-ingest-abc123',
+      'lake.state_machine_arn': outputs.stateMachineArn,
+    });
     const wg = one('aws:athena/workgroup:Workgroup');
-    expect(wg.inputs.configuration).toMatchObject({ enforceWorkgroupConfiguration: true, engineVersion: { selectedEngineVersion: 'Athena engine version 3' } });
-    expect(wg.inputs.configuration.resultConfiguration.outputLocation).toBe('s3://lake-test-athenaresults-abc123/results/');
+    expect(wg.inputs.configuration).toMatchObject({
+      enforceWorkgroupConfiguration: true,
+      engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+    });
+    expect(wg.inputs.configuration.resultConfiguration.outputLocation).toBe(
+      's3://lake-test-athenaresults-abc123/results/',
+    );
   });
 });

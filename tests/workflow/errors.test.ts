@@ -8,9 +8,13 @@ import { lambdaTask, machine, NamedError, run } from './helpers.js';
 describe('errors', () => {
   // Trap 2: an undefined field value fails with States.QueryEvaluationError naming the field.
   it('an undefined field value is a QueryEvaluationError', async () => {
-    const r = await run(machine({ A: { Type: 'Pass', Output: { v: '{% $states.input.absent %}' }, End: true } }));
+    const r = await run(
+      machine({ A: { Type: 'Pass', Output: { v: '{% $states.input.absent %}' }, End: true } }),
+    );
     expect(r.error).toBe('States.QueryEvaluationError');
-    expect(r.cause).toContain("The JSONata expression '$states.input.absent' specified for the field 'Output/v' returned nothing (undefined).");
+    expect(r.cause).toContain(
+      "The JSONata expression '$states.input.absent' specified for the field 'Output/v' returned nothing (undefined).",
+    );
     // DG: AWS also writes an EvaluationFailed event with the state and the location.
     const ev = r.events.find((e) => e.type === 'EvaluationFailed')!;
     expect(ev.evaluationFailedEventDetails).toMatchObject({ state: 'A', location: 'Output/v' });
@@ -18,14 +22,21 @@ describe('errors', () => {
 
   // Trap 2 (floci PR #205): an undefined key inside a JSONata object constructor is dropped.
   it('an undefined key inside a JSONata object is dropped', async () => {
-    const r = await run(machine({ A: { Type: 'Pass', Output: '{% {"a": 1, "b": $states.input.absent} %}', End: true } }));
+    const r = await run(
+      machine({
+        A: { Type: 'Pass', Output: '{% {"a": 1, "b": $states.input.absent} %}', End: true },
+      }),
+    );
     expect(r.output).toEqual({ a: 1 });
   });
 
   // A JSONata runtime error is a States.QueryEvaluationError and can be caught.
   it('a JSONata type error is a catchable QueryEvaluationError', async () => {
     const def = machine({
-      T: lambdaTask('f', { Output: '{% 1 + "a" %}', Catch: [{ ErrorEquals: ['States.QueryEvaluationError'], Output: 'caught', Next: 'D' }] }),
+      T: lambdaTask('f', {
+        Output: '{% 1 + "a" %}',
+        Catch: [{ ErrorEquals: ['States.QueryEvaluationError'], Output: 'caught', Next: 'D' }],
+      }),
       D: { Type: 'Succeed' },
     });
     expect((await run(def, {}, { lambdas: { f: async () => 1 } })).output).toBe('caught');
@@ -33,7 +44,16 @@ describe('errors', () => {
 
   // SPEC: Fail's Error and Cause may be expressions.
   it('Fail with expression Error and Cause', async () => {
-    const r = await run(machine({ F: { Type: 'Fail', Error: '{% "E_" & $states.input.code %}', Cause: '{% "code " & $states.input.code %}' } }), { code: 'X' });
+    const r = await run(
+      machine({
+        F: {
+          Type: 'Fail',
+          Error: '{% "E_" & $states.input.code %}',
+          Cause: '{% "code " & $states.input.code %}',
+        },
+      }),
+      { code: 'X' },
+    );
     expect(r).toMatchObject({ status: 'FAILED', error: 'E_X', cause: 'code X' });
   });
 
@@ -46,19 +66,36 @@ describe('errors', () => {
 
   // DG bp-lambda-serviceexception.html: Cause of a Lambda error is the JSON {errorMessage, errorType, requestId, stackTrace}.
   it('a Lambda error cause is the Lambda error JSON', async () => {
-    const r = await run(machine({ T: lambdaTask('f') }), {}, { lambdas: { f: async () => { throw new NamedError('UnknownDatasetError', 'no contract for x.csv'); } } });
+    const r = await run(
+      machine({ T: lambdaTask('f') }),
+      {},
+      {
+        lambdas: {
+          f: async () => {
+            throw new NamedError('UnknownDatasetError', 'no contract for x.csv');
+          },
+        },
+      },
+    );
     expect(r.error).toBe('UnknownDatasetError');
     const cause = JSON.parse(r.cause!);
-    expect(cause).toMatchObject({ errorMessage: 'no contract for x.csv', errorType: 'UnknownDatasetError' });
+    expect(cause).toMatchObject({
+      errorMessage: 'no contract for x.csv',
+      errorType: 'UnknownDatasetError',
+    });
     expect(typeof cause.requestId).toBe('string');
     expect(Array.isArray(cause.stackTrace)).toBe(true);
   });
 
   // An unknown Task resource fails with a clear message naming it (nothing is silently skipped).
   it('an unknown resource fails clearly', async () => {
-    const r = await run(machine({ T: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', End: true } }));
+    const r = await run(
+      machine({ T: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', End: true } }),
+    );
     expect(r.error).toBe('States.Runtime');
-    expect(r.cause).toContain("No local integration for Resource 'arn:aws:states:::sqs:sendMessage'");
+    expect(r.cause).toContain(
+      "No local integration for Resource 'arn:aws:states:::sqs:sendMessage'",
+    );
   });
 
   // DG: a function that does not exist fails with Lambda.ResourceNotFoundException.
@@ -74,19 +111,49 @@ describe('errors', () => {
     const f = async (_e: unknown, ctx: LambdaContext): Promise<string> => {
       const before = ctx.getRemainingTimeInMillis();
       await clock.sleep(1500);
-      seen = { id: ctx.awsRequestId, name: ctx.functionName, arn: ctx.invokedFunctionArn, before, after: ctx.getRemainingTimeInMillis() };
+      seen = {
+        id: ctx.awsRequestId,
+        name: ctx.functionName,
+        arn: ctx.invokedFunctionArn,
+        before,
+        after: ctx.getRemainingTimeInMillis(),
+      };
       return 'ok';
     };
-    const r = await run(machine({ T: lambdaTask('f', { TimeoutSeconds: 10 }) }), {}, { clock, lambdas: { f } });
+    const r = await run(
+      machine({ T: lambdaTask('f', { TimeoutSeconds: 10 }) }),
+      {},
+      { clock, lambdas: { f } },
+    );
     expect(r.output).toBe('ok');
-    expect(seen).toMatchObject({ name: 'f', arn: 'arn:aws:lambda:us-east-1:123456789012:function:f', before: 10000, after: 8500 });
+    expect(seen).toMatchObject({
+      name: 'f',
+      arn: 'arn:aws:lambda:us-east-1:123456789012:function:f',
+      before: 10000,
+      after: 8500,
+    });
     expect(seen.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   // Other Task resources go through pluggable integrations.
   it('calls a registered integration', async () => {
-    const def = machine({ T: { Type: 'Task', Resource: 'arn:aws:states:::s3:putObject', Arguments: { Bucket: 'b' }, End: true } });
-    const r = await run(def, {}, { integrations: { 'arn:aws:states:::s3:putObject': async (req) => ({ echoed: req.arguments }) } });
+    const def = machine({
+      T: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::s3:putObject',
+        Arguments: { Bucket: 'b' },
+        End: true,
+      },
+    });
+    const r = await run(
+      def,
+      {},
+      {
+        integrations: {
+          'arn:aws:states:::s3:putObject': async (req) => ({ echoed: req.arguments }),
+        },
+      },
+    );
     expect(r.output).toEqual({ echoed: { Bucket: 'b' } });
     expect(r.types).toContain('TaskScheduled');
   });

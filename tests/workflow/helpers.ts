@@ -1,4 +1,11 @@
-import { FakeClock, WorkflowRunner, type AslDefinition, type AslState, type HistoryEvent, type WorkflowRunnerOptions } from '../../src/local/workflow/index.js';
+import {
+  FakeClock,
+  WorkflowRunner,
+  type AslDefinition,
+  type AslState,
+  type HistoryEvent,
+  type WorkflowRunnerOptions,
+} from '../../src/local/workflow/index.js';
 
 /** A JSONata machine from its states; StartAt defaults to the first state. */
 export function machine(states: Record<string, AslState>, startAt?: string): AslDefinition {
@@ -9,8 +16,16 @@ export function machine(states: Record<string, AslState>, startAt?: string): Asl
  * A runner on a fake clock. The asl-validator schema pass costs ~0.4 s per definition, so topic
  * tests skip it (fields.test.ts runs it); the JSONata field checks always run.
  */
-export function runnerFor(definition: AslDefinition, options: Partial<WorkflowRunnerOptions> = {}): WorkflowRunner {
-  return new WorkflowRunner({ definition, clock: new FakeClock(), skipValidation: true, ...options });
+export function runnerFor(
+  definition: AslDefinition,
+  options: Partial<WorkflowRunnerOptions> = {},
+): WorkflowRunner {
+  return new WorkflowRunner({
+    definition,
+    clock: new FakeClock(),
+    skipValidation: true,
+    ...options,
+  });
 }
 
 /** Result of one run: its description, parsed output and history. */
@@ -26,7 +41,11 @@ export interface RunResult {
 }
 
 /** Runs a machine to its end on a fake clock. */
-export async function run(definition: AslDefinition, input: unknown = {}, options: Partial<WorkflowRunnerOptions> = {}): Promise<RunResult> {
+export async function run(
+  definition: AslDefinition,
+  input: unknown = {},
+  options: Partial<WorkflowRunnerOptions> = {},
+): Promise<RunResult> {
   const runner = runnerFor(definition, options);
   const { executionArn } = await runner.startExecution({ input });
   return finish(runner, executionArn);
@@ -58,5 +77,10 @@ export class NamedError extends Error {
 
 /** A Task state calling a plain Lambda ARN. */
 export function lambdaTask(fn: string, extra: Partial<AslState> = {}): AslState {
-  return { Type: 'Task', Resource: `arn:aws:lambda:us-east-1:123456789012:function:${fn}`, End: true, ...extra } as AslState;
+  return {
+    Type: 'Task',
+    Resource: `arn:aws:lambda:us-east-1:123456789012:function:${fn}`,
+    End: true,
+    ...extra,
+  } as AslState;
 }

@@ -19,8 +19,19 @@ describe('redrive', () => {
     const calls = { first: 0, second: 0 };
     let broken = true;
     const def = machine({
-      First: lambdaTask('first', { End: undefined, Next: 'Second', Assign: { fromFirst: '{% $states.result %}' }, Output: { v: '{% $states.result %}' } }),
-      Second: lambdaTask('second', { Arguments: { input: '{% $states.input %}', fromFirst: '{% $fromFirst %}', redrives: '{% $states.context.Execution.RedriveCount %}' } }),
+      First: lambdaTask('first', {
+        End: undefined,
+        Next: 'Second',
+        Assign: { fromFirst: '{% $states.result %}' },
+        Output: { v: '{% $states.result %}' },
+      }),
+      Second: lambdaTask('second', {
+        Arguments: {
+          input: '{% $states.input %}',
+          fromFirst: '{% $fromFirst %}',
+          redrives: '{% $states.context.Execution.RedriveCount %}',
+        },
+      }),
     });
     const runner = runnerFor(def, {
       lambdas: {
@@ -60,9 +71,22 @@ describe('redrive', () => {
     const seen: number[] = [];
     let fail = true;
     const def = machine({
-      M: { Type: 'Map', Items: [1, 2, 3], ItemProcessor: { StartAt: 'T', States: { T: lambdaTask('f') } }, End: true },
+      M: {
+        Type: 'Map',
+        Items: [1, 2, 3],
+        ItemProcessor: { StartAt: 'T', States: { T: lambdaTask('f') } },
+        End: true,
+      },
     });
-    const runner = runnerFor(def, { lambdas: { f: async (x) => { seen.push(x as number); if (fail && x === 2) throw new NamedError('Two'); return (x as number) * 2; } } });
+    const runner = runnerFor(def, {
+      lambdas: {
+        f: async (x) => {
+          seen.push(x as number);
+          if (fail && x === 2) throw new NamedError('Two');
+          return (x as number) * 2;
+        },
+      },
+    });
     const { executionArn } = await runner.startExecution({});
     await runner.waitForExecution(executionArn);
     fail = false;
@@ -81,11 +105,23 @@ describe('redrive', () => {
     const def = machine({
       P: {
         Type: 'Parallel',
-        Branches: [{ StartAt: 'A', States: { A: lambdaTask('a') } }, { StartAt: 'B', States: { B: lambdaTask('b') } }],
+        Branches: [
+          { StartAt: 'A', States: { A: lambdaTask('a') } },
+          { StartAt: 'B', States: { B: lambdaTask('b') } },
+        ],
         End: true,
       },
     });
-    const runner = runnerFor(def, { lambdas: { a: async () => ++calls.a, b: async () => { calls.b++; if (fail) throw new NamedError('B'); return 'b'; } } });
+    const runner = runnerFor(def, {
+      lambdas: {
+        a: async () => ++calls.a,
+        b: async () => {
+          calls.b++;
+          if (fail) throw new NamedError('B');
+          return 'b';
+        },
+      },
+    });
     const { executionArn } = await runner.startExecution({});
     await runner.waitForExecution(executionArn);
     fail = false;
@@ -100,9 +136,26 @@ describe('redrive', () => {
     const seen: number[] = [];
     let fail = true;
     const def = machine({
-      M: { Type: 'Map', Items: [1, 2, 3], ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'T', States: { T: lambdaTask('f') } }, End: true },
+      M: {
+        Type: 'Map',
+        Items: [1, 2, 3],
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'T',
+          States: { T: lambdaTask('f') },
+        },
+        End: true,
+      },
     });
-    const runner = runnerFor(def, { lambdas: { f: async (x) => { seen.push(x as number); if (fail && x === 3) throw new NamedError('Three'); return x; } } });
+    const runner = runnerFor(def, {
+      lambdas: {
+        f: async (x) => {
+          seen.push(x as number);
+          if (fail && x === 3) throw new NamedError('Three');
+          return x;
+        },
+      },
+    });
     const { executionArn } = await runner.startExecution({});
     expect((await runner.waitForExecution(executionArn)).status).toBe('FAILED');
     fail = false;
@@ -130,7 +183,13 @@ describe('redrive', () => {
       clock,
       skipValidation: true,
       store: new FileExecutionStore(dir),
-      lambdas: { first: async () => ++firstCalls, second: () => { reached(); return new Promise(() => undefined); } },
+      lambdas: {
+        first: async () => ++firstCalls,
+        second: () => {
+          reached();
+          return new Promise(() => undefined);
+        },
+      },
     });
     const { executionArn } = await crashed.startExecution({ name: 'lost', input: { k: 'v' } });
     await atSecond;
@@ -151,7 +210,14 @@ describe('redrive', () => {
     expect(r.status).toBe('SUCCEEDED');
     expect(r.output).toEqual({ done: 1 });
     expect(firstCalls).toBe(1);
-    expect(r.types).toEqual(expect.arrayContaining(['ExecutionStarted', 'ExecutionAborted', 'ExecutionRedriven', 'ExecutionSucceeded']));
+    expect(r.types).toEqual(
+      expect.arrayContaining([
+        'ExecutionStarted',
+        'ExecutionAborted',
+        'ExecutionRedriven',
+        'ExecutionSucceeded',
+      ]),
+    );
     expect(r.events.every((e) => e.timestamp instanceof Date)).toBe(true);
   });
 });

@@ -7,7 +7,10 @@ import type { AslRetrier } from '../../src/local/workflow/types.js';
 import { lambdaTask, machine, NamedError, run } from './helpers.js';
 
 /** A handler failing with the given error names in turn, then returning 'ok'; records call times. */
-function flaky(clock: FakeClock, names: string[]): { handler: () => Promise<string>; times: number[] } {
+function flaky(
+  clock: FakeClock,
+  names: string[],
+): { handler: () => Promise<string>; times: number[] } {
   const times: number[] = [];
   return {
     times,
@@ -25,7 +28,9 @@ describe('Retry', () => {
   it('waits IntervalSeconds * BackoffRate^n between attempts', async () => {
     const clock = new FakeClock(0);
     const f = flaky(clock, ['E', 'E', 'E']);
-    const def = machine({ T: lambdaTask('f', { Retry: [{ ErrorEquals: ['E'], IntervalSeconds: 2, BackoffRate: 3 }] }) });
+    const def = machine({
+      T: lambdaTask('f', { Retry: [{ ErrorEquals: ['E'], IntervalSeconds: 2, BackoffRate: 3 }] }),
+    });
     const r = await run(def, {}, { clock, lambdas: { f: f.handler } });
     expect(r.output).toBe('ok');
     expect(f.times).toEqual([0, 2000, 8000, 26000]);
@@ -35,7 +40,11 @@ describe('Retry', () => {
   it('defaults allow three retries', async () => {
     const clock = new FakeClock(0);
     const f = flaky(clock, ['E', 'E', 'E', 'E']);
-    const r = await run(machine({ T: lambdaTask('f', { Retry: [{ ErrorEquals: ['E'] }] }) }), {}, { clock, lambdas: { f: f.handler } });
+    const r = await run(
+      machine({ T: lambdaTask('f', { Retry: [{ ErrorEquals: ['E'] }] }) }),
+      {},
+      { clock, lambdas: { f: f.handler } },
+    );
     expect(r.error).toBe('E');
     expect(f.times).toEqual([0, 1000, 3000, 7000]);
   });
@@ -44,7 +53,11 @@ describe('Retry', () => {
   it('MaxAttempts 0 never retries', async () => {
     const clock = new FakeClock(0);
     const f = flaky(clock, ['E']);
-    const r = await run(machine({ T: lambdaTask('f', { Retry: [{ ErrorEquals: ['E'], MaxAttempts: 0 }] }) }), {}, { clock, lambdas: { f: f.handler } });
+    const r = await run(
+      machine({ T: lambdaTask('f', { Retry: [{ ErrorEquals: ['E'], MaxAttempts: 0 }] }) }),
+      {},
+      { clock, lambdas: { f: f.handler } },
+    );
     expect(r.error).toBe('E');
     expect(f.times).toHaveLength(1);
   });
@@ -54,7 +67,12 @@ describe('Retry', () => {
     const clock = new FakeClock(0);
     const f = flaky(clock, ['E', 'E']);
     const def = machine({
-      T: lambdaTask('f', { Retry: [{ ErrorEquals: ['E'], MaxAttempts: 1 }, { ErrorEquals: ['States.ALL'], MaxAttempts: 5 }] }),
+      T: lambdaTask('f', {
+        Retry: [
+          { ErrorEquals: ['E'], MaxAttempts: 1 },
+          { ErrorEquals: ['States.ALL'], MaxAttempts: 5 },
+        ],
+      }),
     });
     const r = await run(def, {}, { clock, lambdas: { f: f.handler } });
     expect(r.error).toBe('E');
@@ -65,7 +83,14 @@ describe('Retry', () => {
   it('each retrier keeps its own count', async () => {
     const clock = new FakeClock(0);
     const f = flaky(clock, ['A', 'B', 'A', 'B']);
-    const def = machine({ T: lambdaTask('f', { Retry: [{ ErrorEquals: ['A'], MaxAttempts: 2 }, { ErrorEquals: ['B'], MaxAttempts: 2 }] }) });
+    const def = machine({
+      T: lambdaTask('f', {
+        Retry: [
+          { ErrorEquals: ['A'], MaxAttempts: 2 },
+          { ErrorEquals: ['B'], MaxAttempts: 2 },
+        ],
+      }),
+    });
     const r = await run(def, {}, { clock, lambdas: { f: f.handler } });
     expect(r.output).toBe('ok');
     expect(f.times).toHaveLength(5);
@@ -75,14 +100,23 @@ describe('Retry', () => {
   it('MaxDelaySeconds caps the wait', async () => {
     const clock = new FakeClock(0);
     const f = flaky(clock, ['E', 'E', 'E']);
-    const def = machine({ T: lambdaTask('f', { Retry: [{ ErrorEquals: ['E'], IntervalSeconds: 10, BackoffRate: 10, MaxDelaySeconds: 15 }] }) });
+    const def = machine({
+      T: lambdaTask('f', {
+        Retry: [{ ErrorEquals: ['E'], IntervalSeconds: 10, BackoffRate: 10, MaxDelaySeconds: 15 }],
+      }),
+    });
     await run(def, {}, { clock, lambdas: { f: f.handler } });
     expect(f.times).toEqual([0, 10000, 25000, 40000]);
   });
 
   // DG concepts-error-handling.html: JitterStrategy FULL waits a random time between 0 and the computed delay.
   it('FULL jitter stays within the computed delay', () => {
-    const retrier: AslRetrier = { ErrorEquals: ['E'], IntervalSeconds: 4, BackoffRate: 2, JitterStrategy: 'FULL' };
+    const retrier: AslRetrier = {
+      ErrorEquals: ['E'],
+      IntervalSeconds: 4,
+      BackoffRate: 2,
+      JitterStrategy: 'FULL',
+    };
     expect(retryDelayMs(retrier, 1, () => 0.5)).toBe(4000);
     expect(retryDelayMs(retrier, 1, () => 0)).toBe(0);
     expect(retryDelayMs({ ...retrier, JitterStrategy: 'NONE' }, 1, () => 0.5)).toBe(8000);
@@ -90,7 +124,14 @@ describe('Retry', () => {
 
   // SPEC: States.Runtime is never retried, even by States.ALL.
   it('States.Runtime is not retried', async () => {
-    const def = machine({ T: { Type: 'Task', Resource: 'arn:aws:states:::nothing:here', Retry: [{ ErrorEquals: ['States.ALL'] }], End: true } });
+    const def = machine({
+      T: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::nothing:here',
+        Retry: [{ ErrorEquals: ['States.ALL'] }],
+        End: true,
+      },
+    });
     const r = await run(def);
     expect(r.error).toBe('States.Runtime');
     expect(r.types.filter((t) => t === 'TaskScheduled')).toHaveLength(1);

@@ -35,7 +35,19 @@ describe('$states', () => {
         End: true,
       },
     });
-    const r = await run(def, {}, { lambdas: { f: async (e) => { seen.push(e); if (seen.length < 3) throw new NamedError('Flaky'); return 'ok'; } } });
+    const r = await run(
+      def,
+      {},
+      {
+        lambdas: {
+          f: async (e) => {
+            seen.push(e);
+            if (seen.length < 3) throw new NamedError('Flaky');
+            return 'ok';
+          },
+        },
+      },
+    );
     expect(seen).toEqual([{ attempt: 0 }, { attempt: 1 }, { attempt: 2 }]);
     expect(r.output).toBe('ok');
   });
@@ -43,7 +55,13 @@ describe('$states', () => {
   // SPEC: $states.result is available in a Task's Output and Assign, and both see the same result.
   it('Output and Assign of a Task both see $states.result', async () => {
     const def = machine({
-      T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:1:function:f', Output: '{% $states.result.v %}', Assign: { saved: '{% $states.result.v * 10 %}' }, Next: 'P' },
+      T: {
+        Type: 'Task',
+        Resource: 'arn:aws:lambda:us-east-1:1:function:f',
+        Output: '{% $states.result.v %}',
+        Assign: { saved: '{% $states.result.v * 10 %}' },
+        Next: 'P',
+      },
       P: { Type: 'Pass', Output: { out: '{% $states.input %}', saved: '{% $saved %}' }, End: true },
     });
     const r = await run(def, {}, { lambdas: { f: async () => ({ v: 4 }) } });
@@ -52,7 +70,14 @@ describe('$states', () => {
 
   // SPEC: Arguments must not use $states.result (it is not bound there: the reference is undefined).
   it('$states.result is not bound in Arguments', async () => {
-    const def = machine({ T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:1:function:f', Arguments: { r: '{% $states.result %}' }, End: true } });
+    const def = machine({
+      T: {
+        Type: 'Task',
+        Resource: 'arn:aws:lambda:us-east-1:1:function:f',
+        Arguments: { r: '{% $states.result %}' },
+        End: true,
+      },
+    });
     const r = await run(def, {}, { lambdas: { f: async () => 1 } });
     expect(r.error).toBe('States.QueryEvaluationError');
   });
@@ -60,10 +85,31 @@ describe('$states', () => {
   // SPEC: $states.errorOutput is available in a Catcher's Output.
   it('$states.errorOutput in a Catcher', async () => {
     const def = machine({
-      T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:1:function:f', Catch: [{ ErrorEquals: ['States.ALL'], Output: { caught: '{% $states.errorOutput.Error %}', input: '{% $states.input %}' }, Next: 'Done' }], End: true },
+      T: {
+        Type: 'Task',
+        Resource: 'arn:aws:lambda:us-east-1:1:function:f',
+        Catch: [
+          {
+            ErrorEquals: ['States.ALL'],
+            Output: { caught: '{% $states.errorOutput.Error %}', input: '{% $states.input %}' },
+            Next: 'Done',
+          },
+        ],
+        End: true,
+      },
       Done: { Type: 'Succeed' },
     });
-    const r = await run(def, { x: 1 }, { lambdas: { f: async () => { throw new NamedError('Boom'); } } });
+    const r = await run(
+      def,
+      { x: 1 },
+      {
+        lambdas: {
+          f: async () => {
+            throw new NamedError('Boom');
+          },
+        },
+      },
+    );
     expect(r.output).toEqual({ caught: 'Boom', input: { x: 1 } });
   });
 });

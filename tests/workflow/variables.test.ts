@@ -51,7 +51,11 @@ describe('scope', () => {
         },
         Next: 'After',
       },
-      After: { Type: 'Pass', Output: { results: '{% $states.input %}', leaked: '{% $exists($inner) %}' }, End: true },
+      After: {
+        Type: 'Pass',
+        Output: { results: '{% $states.input %}', leaked: '{% $exists($inner) %}' },
+        End: true,
+      },
     });
     expect((await run(def)).output).toEqual({ results: [3, 6], leaked: false });
   });
@@ -62,8 +66,17 @@ describe('scope', () => {
       P: {
         Type: 'Parallel',
         Branches: [
-          { StartAt: 'B1', States: { B1: { Type: 'Pass', Assign: { mine: 1 }, Next: 'B1b' }, B1b: { Type: 'Pass', Output: '{% $mine %}', End: true } } },
-          { StartAt: 'B2', States: { B2: { Type: 'Pass', Output: '{% $exists($mine) %}', End: true } } },
+          {
+            StartAt: 'B1',
+            States: {
+              B1: { Type: 'Pass', Assign: { mine: 1 }, Next: 'B1b' },
+              B1b: { Type: 'Pass', Output: '{% $mine %}', End: true },
+            },
+          },
+          {
+            StartAt: 'B2',
+            States: { B2: { Type: 'Pass', Output: '{% $exists($mine) %}', End: true } },
+          },
         ],
         End: true,
       },
@@ -75,9 +88,19 @@ describe('scope', () => {
   it('refuses an inner Assign of an outer variable', () => {
     const def = machine({
       A: { Type: 'Pass', Assign: { x: 1 }, Next: 'M' },
-      M: { Type: 'Map', Items: [1], ItemProcessor: { StartAt: 'I', States: { I: { Type: 'Pass', Assign: { x: 2 }, End: true } } }, End: true },
+      M: {
+        Type: 'Map',
+        Items: [1],
+        ItemProcessor: {
+          StartAt: 'I',
+          States: { I: { Type: 'Pass', Assign: { x: 2 }, End: true } },
+        },
+        End: true,
+      },
     });
-    expect(() => new WorkflowRunner({ definition: def, skipValidation: true })).toThrow(DefinitionError);
+    expect(() => new WorkflowRunner({ definition: def, skipValidation: true })).toThrow(
+      DefinitionError,
+    );
   });
 
   // KIT: Distributed Map children cannot read the parent's variables.
@@ -87,7 +110,11 @@ describe('scope', () => {
       M: {
         Type: 'Map',
         Items: [1],
-        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'I', States: { I: { Type: 'Pass', Output: '{% $exists($secret) %}', End: true } } },
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'I',
+          States: { I: { Type: 'Pass', Output: '{% $exists($secret) %}', End: true } },
+        },
         End: true,
       },
     });

@@ -21,30 +21,56 @@ export interface DevOptions {
 }
 
 /** Start the twin; load the samples when asked (or on a first start); serve until Ctrl-C. */
-export async function dev(config: TwinConfig, options: DevOptions, print: (line: string) => void): Promise<number> {
-  if (config.stage) throw new CliError('lake dev starts the local twin; it takes no --stage', EXIT.usage, 'for live Lambdas in a stage, run: npx sst dev');
+export async function dev(
+  config: TwinConfig,
+  options: DevOptions,
+  print: (line: string) => void,
+): Promise<number> {
+  if (config.stage)
+    throw new CliError(
+      'lake dev starts the local twin; it takes no --stage',
+      EXIT.usage,
+      'for live Lambdas in a stage, run: npx sst dev',
+    );
   if (await findRunningTwin(config)) {
-    throw new CliError(`a lake dev already runs for ${config.dir}`, EXIT.unavailable, 'use it, or stop it with Ctrl-C first');
+    throw new CliError(
+      `a lake dev already runs for ${config.dir}`,
+      EXIT.unavailable,
+      'use it, or stop it with Ctrl-C first',
+    );
   }
   const twin = await startTwin(config, { listen: true, verboseLogs: options.verbose ?? false });
   const control = await startControlServer(twin.runner);
-  await writeTwinRecord(config, { pid: process.pid, s3Endpoint: twin.s3.endpoint, controlUrl: control.url, startedAt: new Date().toISOString() });
+  await writeTwinRecord(config, {
+    pid: process.pid,
+    s3Endpoint: twin.s3.endpoint,
+    controlUrl: control.url,
+    startedAt: new Date().toISOString(),
+  });
   const stop = async () => {
     await control.close();
     const stopped = await twin.close();
     await removeTwinRecord(config);
     if (stopped.length) {
-      print(`  ${stopped.length} running execution(s) stopped (ABORTED); after the next start: lake redrive ID (see lake executions --status ABORTED)`);
+      print(
+        `  ${stopped.length} running execution(s) stopped (ABORTED); after the next start: lake redrive ID (see lake executions --status ABORTED)`,
+      );
     }
   };
   const unsubscribe = twin.runner.subscribe(progressPrinter(print));
 
   print(`lake twin up: state in ${config.dir}`);
-  print(`  S3 endpoint   ${twin.s3.endpoint}  (buckets: ${Object.values(config.buckets).join(', ')})`);
-  print(`  upload        aws --endpoint-url ${twin.s3.endpoint} s3 cp FILE s3://${config.buckets.ingest}/`);
+  print(
+    `  S3 endpoint   ${twin.s3.endpoint}  (buckets: ${Object.values(config.buckets).join(', ')})`,
+  );
+  print(
+    `  upload        aws --endpoint-url ${twin.s3.endpoint} s3 cp FILE s3://${config.buckets.ingest}/`,
+  );
   print(`  query         npm run lake -- query 'SELECT * FROM users LIMIT 5'`);
   if (twin.orphans.length) {
-    print(`  ${twin.orphans.length} execution(s) were running when the twin last stopped; now ABORTED: redrive with lake redrive ID`);
+    print(
+      `  ${twin.orphans.length} execution(s) were running when the twin last stopped; now ABORTED: redrive with lake redrive ID`,
+    );
   }
 
   const { executions } = await twin.runner.listExecutions({});
@@ -53,10 +79,17 @@ export async function dev(config: TwinConfig, options: DevOptions, print: (line:
   if (loadSamples) {
     const dir = resolve(options.samplesDir ?? 'sample_data');
     const files = (await readdir(dir)).filter((f) => f.endsWith('.csv')).sort();
-    print(`\nUploading ${files.length} sample files from ${dir} to s3://${config.buckets.ingest}/ …`);
+    print(
+      `\nUploading ${files.length} sample files from ${dir} to s3://${config.buckets.ingest}/ …`,
+    );
     const started = Date.now();
     for (const file of files) {
-      await twin.store.put(config.buckets.ingest, file, await readFile(join(dir, file)), 'text/csv');
+      await twin.store.put(
+        config.buckets.ingest,
+        file,
+        await readFile(join(dir, file)),
+        'text/csv',
+      );
     }
     // Executions start from the endpoint's events; wait until one exists per file, then for all.
     let arns: string[] = [];
@@ -75,9 +108,16 @@ export async function dev(config: TwinConfig, options: DevOptions, print: (line:
     failed = done.filter((d) => d.status !== 'SUCCEEDED').length;
     print('\nRun summaries:');
     print(summaryTable(done));
-    print(`\nExample query (Athena SQL, answered by DuckDB over the registered partitions):\n${EXAMPLE_QUERY}\n`);
+    print(
+      `\nExample query (Athena SQL, answered by DuckDB over the registered partitions):\n${EXAMPLE_QUERY}\n`,
+    );
     const result = await runQuery(config, EXAMPLE_QUERY);
-    print(formatTable(result.columns.map((c) => c.name), result.rows));
+    print(
+      formatTable(
+        result.columns.map((c) => c.name),
+        result.rows,
+      ),
+    );
   }
 
   if (options.once) {

@@ -2,12 +2,24 @@
 import type { TwinConfig } from '../../local/twinConfig.js';
 import { readableCause } from '../../pipeline/errorCause.js';
 import { formatDuration, formatTable } from '../format.js';
-import { resolveExecution, safeJson, shortName, sourceKeyOfInput, summaryTable, truncate, waitForAll } from '../executionView.js';
+import {
+  resolveExecution,
+  safeJson,
+  shortName,
+  sourceKeyOfInput,
+  summaryTable,
+  truncate,
+  waitForAll,
+} from '../executionView.js';
 import { openTwin } from '../twinHandle.js';
 import { EXIT } from '../errors.js';
 
 /** Recent executions, newest first, with their source file and status. */
-export async function listExecutions(config: TwinConfig, options: { status?: string; limit?: number }, print: (line: string) => void): Promise<number> {
+export async function listExecutions(
+  config: TwinConfig,
+  options: { status?: string; limit?: number },
+  print: (line: string) => void,
+): Promise<number> {
   const twin = await openTwin(config);
   try {
     const { executions } = await twin.executions.listExecutions({});
@@ -24,10 +36,16 @@ export async function listExecutions(config: TwinConfig, options: { status?: str
         d.status,
         d.error ?? '',
         new Date(d.startDate).toISOString(),
-        d.stopDate ? formatDuration(new Date(d.stopDate).getTime() - new Date(d.startDate).getTime()) : '',
+        d.stopDate
+          ? formatDuration(new Date(d.stopDate).getTime() - new Date(d.startDate).getTime())
+          : '',
       ]);
     }
-    print(rows.length ? formatTable(['execution', 'file', 'status', 'error', 'started', 'took'], rows) : 'No executions yet. Upload a file, or run: npm start');
+    print(
+      rows.length
+        ? formatTable(['execution', 'file', 'status', 'error', 'started', 'took'], rows)
+        : 'No executions yet. Upload a file, or run: npm start',
+    );
     return EXIT.ok;
   } finally {
     await twin.close();
@@ -37,30 +55,51 @@ export async function listExecutions(config: TwinConfig, options: { status?: str
 type Event = Record<string, unknown> & { id: number; type: string; timestamp: string | Date };
 
 function eventDetail(event: Event): string {
-  const details = Object.entries(event).find(([k]) => k.endsWith('EventDetails'))?.[1] as Record<string, unknown> | undefined;
+  const details = Object.entries(event).find(([k]) => k.endsWith('EventDetails'))?.[1] as
+    Record<string, unknown> | undefined;
   if (!details) return '';
   const parts: string[] = [];
   if (typeof details.name === 'string') parts.push(details.name);
   if (typeof details.error === 'string') parts.push(`error=${details.error}`);
-  if (typeof details.cause === 'string') parts.push(`cause=${truncate(readableCause(details.cause), 120)}`);
+  if (typeof details.cause === 'string')
+    parts.push(`cause=${truncate(readableCause(details.cause), 120)}`);
   for (const field of ['input', 'output']) {
-    if (typeof details[field] === 'string') parts.push(`${field}=${truncate(details[field] as string, 120)}`);
+    if (typeof details[field] === 'string')
+      parts.push(`${field}=${truncate(details[field] as string, 120)}`);
   }
   if (typeof details.index === 'number') parts.push(`iteration ${details.index}`);
   return parts.join('  ');
 }
 
 /** The state-by-state timeline of one execution: entries, results, errors, retries. */
-export async function showExecution(config: TwinConfig, id: string, print: (line: string) => void): Promise<number> {
+export async function showExecution(
+  config: TwinConfig,
+  id: string,
+  print: (line: string) => void,
+): Promise<number> {
   const twin = await openTwin(config);
   try {
     const arn = await resolveExecution(twin.executions, id);
     const d = await twin.executions.describeExecution(arn);
-    const { events } = (await twin.executions.getExecutionHistory(arn)) as unknown as { events: Event[] };
+    const { events } = (await twin.executions.getExecutionHistory(arn)) as unknown as {
+      events: Event[];
+    };
     const t0 = new Date(d.startDate).getTime();
-    print(`${shortName(arn)}  ${d.status}  file=${sourceKeyOfInput(d.input)}${d.redriveCount ? `  redrives=${d.redriveCount}` : ''}`);
+    print(
+      `${shortName(arn)}  ${d.status}  file=${sourceKeyOfInput(d.input)}${d.redriveCount ? `  redrives=${d.redriveCount}` : ''}`,
+    );
     if (d.error) print(`error: ${d.error}: ${readableCause(d.cause)}`);
-    print(formatTable(['#', '+time', 'event', 'detail'], events.map((e) => [e.id, formatDuration(new Date(e.timestamp).getTime() - t0), e.type, eventDetail(e)])));
+    print(
+      formatTable(
+        ['#', '+time', 'event', 'detail'],
+        events.map((e) => [
+          e.id,
+          formatDuration(new Date(e.timestamp).getTime() - t0),
+          e.type,
+          eventDetail(e),
+        ]),
+      ),
+    );
     const output = safeJson(d.output);
     if (output) print(`output: ${JSON.stringify(output, null, 2)}`);
     return EXIT.ok;
@@ -70,7 +109,11 @@ export async function showExecution(config: TwinConfig, id: string, print: (line
 }
 
 /** Redrive a failed or aborted execution from where it failed, and wait for it. */
-export async function redriveExecution(config: TwinConfig, id: string, print: (line: string) => void): Promise<number> {
+export async function redriveExecution(
+  config: TwinConfig,
+  id: string,
+  print: (line: string) => void,
+): Promise<number> {
   const twin = await openTwin(config);
   try {
     const arn = await resolveExecution(twin.executions, id);

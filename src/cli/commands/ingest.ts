@@ -21,8 +21,14 @@ function progressBar(done: number, total: number, width = 30): string {
 }
 
 /** Upload every file, then wait for the executions the uploads start. */
-export async function ingest(config: TwinConfig, files: string[], options: IngestOptions, print: (line: string) => void): Promise<number> {
-  if (files.length === 0) throw new CliError('no file given', EXIT.usage, 'lake ingest FILE [FILE…]');
+export async function ingest(
+  config: TwinConfig,
+  files: string[],
+  options: IngestOptions,
+  print: (line: string) => void,
+): Promise<number> {
+  if (files.length === 0)
+    throw new CliError('no file given', EXIT.usage, 'lake ingest FILE [FILE…]');
   for (const f of files) {
     const s = await stat(f).catch(() => undefined);
     if (!s?.isFile()) throw new CliError(`${f} is not a readable file`, EXIT.usage);
@@ -31,7 +37,11 @@ export async function ingest(config: TwinConfig, files: string[], options: Inges
   if (options.wait === false && twin.mode === 'in-process') {
     await twin.close();
     // Executions run in the process of the twin: with no `lake dev` running, they end with this command.
-    throw new CliError('--no-wait needs a running twin: no lake dev runs for ' + config.dir, EXIT.usage, 'start one with npm start (lake dev) in another terminal, or drop --no-wait');
+    throw new CliError(
+      '--no-wait needs a running twin: no lake dev runs for ' + config.dir,
+      EXIT.usage,
+      'start one with npm start (lake dev) in another terminal, or drop --no-wait',
+    );
   }
   try {
     const started = Date.now();
@@ -44,7 +54,10 @@ export async function ingest(config: TwinConfig, files: string[], options: Inges
         params: { Bucket: twin.buckets.ingest, Key: key, Body: createReadStream(file) },
       });
       const big = size > 8 * 1024 * 1024 && process.stderr.isTTY;
-      if (big) upload.on('httpUploadProgress', (p) => process.stderr.write(`\r  ${key} ${progressBar(p.loaded ?? 0, size)}`));
+      if (big)
+        upload.on('httpUploadProgress', (p) =>
+          process.stderr.write(`\r  ${key} ${progressBar(p.loaded ?? 0, size)}`),
+        );
       await upload.done();
       if (big) process.stderr.write('\n');
       print(`  uploaded s3://${twin.buckets.ingest}/${key} (${size} bytes)`);
@@ -54,11 +67,22 @@ export async function ingest(config: TwinConfig, files: string[], options: Inges
     const arns = new Map<string, string>();
     const deadline = Date.now() + 30_000;
     while (arns.size < keys.length) {
-      if (Date.now() > deadline) throw new CliError('no execution started for the upload within 30 s', EXIT.unavailable, 'is the twin listening? see lake executions');
+      if (Date.now() > deadline)
+        throw new CliError(
+          'no execution started for the upload within 30 s',
+          EXIT.unavailable,
+          'is the twin listening? see lake executions',
+        );
       const { executions } = await twin.executions.listExecutions({});
       for (const e of executions) {
-        if (new Date(e.startDate).getTime() < started - 1000 || [...arns.values()].includes(e.executionArn)) continue;
-        const key = sourceKeyOfInput((await twin.executions.describeExecution(e.executionArn)).input);
+        if (
+          new Date(e.startDate).getTime() < started - 1000 ||
+          [...arns.values()].includes(e.executionArn)
+        )
+          continue;
+        const key = sourceKeyOfInput(
+          (await twin.executions.describeExecution(e.executionArn)).input,
+        );
         if (keys.includes(key) && !arns.has(key)) arns.set(key, e.executionArn);
       }
       if (arns.size < keys.length) await new Promise((r) => setTimeout(r, 100));

@@ -18,7 +18,12 @@ export async function runQuery(config: TwinConfig, sql: string): Promise<QueryRe
     return await engine.query(sql);
   } catch (err) {
     const e = err as Error;
-    if (e.name === 'QueryError') throw new CliError(e.message, EXIT.failed, 'tables: lake tables; the SQL is Athena\'s dialect');
+    if (e.name === 'QueryError')
+      throw new CliError(
+        e.message,
+        EXIT.failed,
+        "tables: lake tables; the SQL is Athena's dialect",
+      );
     throw err;
   } finally {
     engine.close();
@@ -26,15 +31,27 @@ export async function runQuery(config: TwinConfig, sql: string): Promise<QueryRe
 }
 
 /** Print a result as a table, JSON or CSV. */
-export function printResult(result: QueryResult, format: 'table' | 'json' | 'csv', print: (line: string) => void): void {
+export function printResult(
+  result: QueryResult,
+  format: 'table' | 'json' | 'csv',
+  print: (line: string) => void,
+): void {
   const names = result.columns.map((c) => c.name);
   if (format === 'json') print(formatJson(names, result.rows));
   else if (format === 'csv') print(formatCsv(names, result.rows));
-  else print(`${formatTable(names, result.rows)}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`);
+  else
+    print(
+      `${formatTable(names, result.rows)}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`,
+    );
 }
 
 /** `lake query`: the twin's DuckDB, or Athena in the stage given with `--stage`. */
-export async function query(config: TwinConfig, sql: string, format: 'table' | 'json' | 'csv', print: (line: string) => void): Promise<number> {
+export async function query(
+  config: TwinConfig,
+  sql: string,
+  format: 'table' | 'json' | 'csv',
+  print: (line: string) => void,
+): Promise<number> {
   if (config.stage) {
     const stage = await openTwin(config);
     printResult(await stage.query!(sql), format, print);
@@ -47,7 +64,11 @@ export async function query(config: TwinConfig, sql: string, format: 'table' | '
 /** `lake tables`: every catalog table with its partitions and row count. */
 export async function tables(config: TwinConfig, print: (line: string) => void): Promise<number> {
   if (config.stage) {
-    throw new CliError('lake tables reads the local catalog only', EXIT.usage, `in a stage, ask Athena: lake --stage ${config.stage} query "SHOW TABLES"`);
+    throw new CliError(
+      'lake tables reads the local catalog only',
+      EXIT.usage,
+      `in a stage, ask Athena: lake --stage ${config.stage} query "SHOW TABLES"`,
+    );
   }
   const catalog = new LocalCatalog(twinPaths(config).catalog);
   const list = await catalog.listTables(config.database);
@@ -58,9 +79,17 @@ export async function tables(config: TwinConfig, print: (line: string) => void):
   const rows: unknown[][] = [];
   for (const t of list.sort((a, b) => a.Name.localeCompare(b.Name))) {
     const partitions = await catalog.listPartitions(config.database, t.Name);
-    const count = await runQuery(config, `SELECT count(*) AS n FROM "${config.database}"."${t.Name}"`);
+    const count = await runQuery(
+      config,
+      `SELECT count(*) AS n FROM "${config.database}"."${t.Name}"`,
+    );
     const dates = partitions.map((p) => p.Values[0]!).sort();
-    rows.push([t.Name, partitions.length, Number(count.rows[0]?.[0] ?? 0), dates.length ? `${dates[0]} .. ${dates[dates.length - 1]}` : '']);
+    rows.push([
+      t.Name,
+      partitions.length,
+      Number(count.rows[0]?.[0] ?? 0),
+      dates.length ? `${dates[0]} .. ${dates[dates.length - 1]}` : '',
+    ]);
   }
   print(formatTable(['table', 'partitions', 'rows', 'dates'], rows));
   return EXIT.ok;

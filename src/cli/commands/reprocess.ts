@@ -6,13 +6,21 @@ import { openTwin } from '../twinHandle.js';
 import { EXIT } from '../errors.js';
 
 /** Start one execution per raw file (same source ids, so the rerun replaces the earlier rows) and wait. */
-export async function reprocess(config: TwinConfig, target: string, print: (line: string) => void): Promise<number> {
+export async function reprocess(
+  config: TwinConfig,
+  target: string,
+  print: (line: string) => void,
+): Promise<number> {
   const twin = await openTwin(config);
   try {
-    const sources = await rawSources({ store: twin.store, contracts: twin.contracts, buckets: twin.buckets }, target);
+    const sources = await rawSources(
+      { store: twin.store, contracts: twin.contracts, buckets: twin.buckets },
+      target,
+    );
     print(`  reprocessing ${sources.length} raw file(s) of ${target}…`);
     const arns = [];
-    for (const source of sources) arns.push((await twin.executions.startExecution({ input: { source } })).executionArn);
+    for (const source of sources)
+      arns.push((await twin.executions.startExecution({ input: { source } })).executionArn);
     const done = await waitForAll(twin.executions, arns);
     print(summaryTable(done));
     return done.every((d) => d.status === 'SUCCEEDED') ? EXIT.ok : EXIT.failed;

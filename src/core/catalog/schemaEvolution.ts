@@ -20,29 +20,51 @@ export function planTableUpdate(existing: TableInput, next: TableInput): TablePl
   if (existing.Name.toLowerCase() !== next.Name.toLowerCase()) {
     throw new SchemaConflictError(`table names differ: ${existing.Name} vs ${next.Name}`, ctx);
   }
-  const keys = (t: TableInput) => (t.PartitionKeys ?? []).map((c) => `${c.Name.toLowerCase()}:${c.Type.toLowerCase()}`).join(',');
+  const keys = (t: TableInput) =>
+    (t.PartitionKeys ?? []).map((c) => `${c.Name.toLowerCase()}:${c.Type.toLowerCase()}`).join(',');
   if (keys(existing) !== keys(next)) {
-    throw new SchemaConflictError(`table ${next.Name}: partition keys would change from (${keys(existing)}) to (${keys(next)})`, ctx);
+    throw new SchemaConflictError(
+      `table ${next.Name}: partition keys would change from (${keys(existing)}) to (${keys(next)})`,
+      ctx,
+    );
   }
   const a = existing.StorageDescriptor ?? {};
   const b = next.StorageDescriptor ?? {};
   for (const field of ['Location', 'InputFormat', 'OutputFormat'] as const) {
-    if (a[field] !== undefined && b[field] !== undefined && stripSlash(a[field]) !== stripSlash(b[field])) {
-      throw new SchemaConflictError(`table ${next.Name}: ${field} would change from ${a[field]} to ${b[field]}`, { ...ctx, field });
+    if (
+      a[field] !== undefined &&
+      b[field] !== undefined &&
+      stripSlash(a[field]) !== stripSlash(b[field])
+    ) {
+      throw new SchemaConflictError(
+        `table ${next.Name}: ${field} would change from ${a[field]} to ${b[field]}`,
+        { ...ctx, field },
+      );
     }
   }
   const have = new Map((a.Columns ?? []).map((c) => [c.Name.toLowerCase(), c]));
-  const required = new Set((next.Parameters?.[REQUIRED_COLUMNS_PARAMETER] ?? '').split(',').filter(Boolean).map((n) => n.toLowerCase()));
+  const required = new Set(
+    (next.Parameters?.[REQUIRED_COLUMNS_PARAMETER] ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((n) => n.toLowerCase()),
+  );
   const added: GlueColumn[] = [];
   for (const col of b.Columns ?? []) {
     const old = have.get(col.Name.toLowerCase());
     if (!old) {
       if (required.has(col.Name.toLowerCase())) {
-        throw new SchemaConflictError(`table ${next.Name}: new column ${col.Name} must be nullable (existing files have no value for it)`, { ...ctx, column: col.Name });
+        throw new SchemaConflictError(
+          `table ${next.Name}: new column ${col.Name} must be nullable (existing files have no value for it)`,
+          { ...ctx, column: col.Name },
+        );
       }
       added.push(col);
     } else if (normaliseType(old.Type) !== normaliseType(col.Type)) {
-      throw new SchemaConflictError(`table ${next.Name}: column ${col.Name} would change type from ${old.Type} to ${col.Type}`, { ...ctx, column: col.Name });
+      throw new SchemaConflictError(
+        `table ${next.Name}: column ${col.Name} would change type from ${old.Type} to ${col.Type}`,
+        { ...ctx, column: col.Name },
+      );
     }
   }
   if (added.length === 0) return { action: 'none' };

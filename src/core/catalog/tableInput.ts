@@ -41,7 +41,9 @@ export const REQUIRED_COLUMNS_PARAMETER = 'lake.required_columns';
 /** Suffix of the table (and key prefix) holding a dataset's rejected rows. */
 export const REJECTED_SUFFIX = '_rejected';
 
-const RESERVED = new Set([...PARTITION_KEYS, ...AUDIT_COLUMNS, ...REJECT_REASON_COLUMNS].map((c) => c.Name));
+const RESERVED = new Set(
+  [...PARTITION_KEYS, ...AUDIT_COLUMNS, ...REJECT_REASON_COLUMNS].map((c) => c.Name),
+);
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** The Glue (Hive DDL) type of a contract column type; checks decimal precision and scale. */
@@ -60,23 +62,43 @@ export function glueType(columnType: ColumnType): string {
   if (m) {
     const precision = Number(m[1]);
     const scale = Number(m[2]);
-    if (precision >= 1 && precision <= 38 && scale <= precision) return `decimal(${precision},${scale})`;
+    if (precision >= 1 && precision <= 38 && scale <= precision)
+      return `decimal(${precision},${scale})`;
   }
-  throw new CatalogInputError(`unsupported column type "${String(columnType)}": use string, int, bigint, double, boolean, date, timestamp or decimal(p,s) with 1 <= p <= 38 and s <= p`, { type: String(columnType) });
+  throw new CatalogInputError(
+    `unsupported column type "${String(columnType)}": use string, int, bigint, double, boolean, date, timestamp or decimal(p,s) with 1 <= p <= 38 and s <= p`,
+    { type: String(columnType) },
+  );
 }
 
 /** The curated table of a dataset: contract columns with their types, then the audit columns. */
 export function curatedTableInput(contract: Contract, location: string): TableInput {
   checkNames(contract);
-  const columns = contract.columns.map((c): GlueColumn => withComment({ Name: c.name, Type: glueType(c.type) }, c.description));
-  return tableInput(contract, contract.dataset, location, [...columns, ...AUDIT_COLUMNS], 'curated');
+  const columns = contract.columns.map((c): GlueColumn =>
+    withComment({ Name: c.name, Type: glueType(c.type) }, c.description),
+  );
+  return tableInput(
+    contract,
+    contract.dataset,
+    location,
+    [...columns, ...AUDIT_COLUMNS],
+    'curated',
+  );
 }
 
 /** The rejected-rows table of a dataset: every contract column as string, the reasons, then the audit columns. */
 export function rejectedTableInput(contract: Contract, location: string): TableInput {
   checkNames(contract);
-  const columns = contract.columns.map((c): GlueColumn => withComment({ Name: c.name, Type: 'string' }, c.description));
-  return tableInput(contract, `${contract.dataset}${REJECTED_SUFFIX}`, location, [...columns, ...REJECT_REASON_COLUMNS, ...AUDIT_COLUMNS], 'rejected');
+  const columns = contract.columns.map((c): GlueColumn =>
+    withComment({ Name: c.name, Type: 'string' }, c.description),
+  );
+  return tableInput(
+    contract,
+    `${contract.dataset}${REJECTED_SUFFIX}`,
+    location,
+    [...columns, ...REJECT_REASON_COLUMNS, ...AUDIT_COLUMNS],
+    'rejected',
+  );
 }
 
 /**
@@ -84,9 +106,16 @@ export function rejectedTableInput(contract: Contract, location: string): TableI
  * `<table location>date=YYYY-MM-DD/hour=HH/`. Values are `[date, HH]`.
  * @example partitionInput(table, '2021-07-01', 9).Values // ['2021-07-01', '09']
  */
-export function partitionInput(table: TableInput, date: string, hour: number | string): PartitionInput {
+export function partitionInput(
+  table: TableInput,
+  date: string,
+  hour: number | string,
+): PartitionInput {
   const sd = table.StorageDescriptor;
-  if (!sd?.Location) throw new CatalogInputError(`table ${table.Name} has no storage location`, { table: table.Name });
+  if (!sd?.Location)
+    throw new CatalogInputError(`table ${table.Name} has no storage location`, {
+      table: table.Name,
+    });
   const values = partitionValues(date, hour);
   return {
     Values: values,
@@ -105,11 +134,15 @@ export function partitionValues(date: string, hour: number | string): [string, s
   const m = DATE_RE.exec(date);
   const probe = m ? new Date(`${date}T00:00:00Z`) : undefined;
   if (!m || !probe || Number.isNaN(probe.getTime()) || probe.toISOString().slice(0, 10) !== date) {
-    throw new CatalogInputError(`partition date must be a real YYYY-MM-DD date, got "${date}"`, { date });
+    throw new CatalogInputError(`partition date must be a real YYYY-MM-DD date, got "${date}"`, {
+      date,
+    });
   }
   const h = typeof hour === 'number' ? hour : /^\d{1,2}$/.test(hour) ? Number(hour) : NaN;
   if (!Number.isInteger(h) || h < 0 || h > 23) {
-    throw new CatalogInputError(`partition hour must be 0-23, got "${String(hour)}"`, { hour: String(hour) });
+    throw new CatalogInputError(`partition hour must be 0-23, got "${String(hour)}"`, {
+      hour: String(hour),
+    });
   }
   return [date, String(h).padStart(2, '0')];
 }
@@ -119,9 +152,17 @@ export function partitionPath(date: string, hour: string): string {
   return `date=${date}/hour=${hour}/`;
 }
 
-function tableInput(contract: Contract, name: string, location: string, columns: GlueColumn[], kind: 'curated' | 'rejected'): TableInput {
+function tableInput(
+  contract: Contract,
+  name: string,
+  location: string,
+  columns: GlueColumn[],
+  kind: 'curated' | 'rejected',
+): TableInput {
   if (!/^s3:\/\/[^/]+\//.test(withSlash(location))) {
-    throw new CatalogInputError(`table location must be an s3:// URI, got "${location}"`, { dataset: contract.dataset });
+    throw new CatalogInputError(`table location must be an s3:// URI, got "${location}"`, {
+      dataset: contract.dataset,
+    });
   }
   const required = contract.columns.filter((c) => c.nullable === false).map((c) => c.name);
   const storage: GlueStorageDescriptor = {
@@ -130,10 +171,16 @@ function tableInput(contract: Contract, name: string, location: string, columns:
     InputFormat: PARQUET_FORMAT.InputFormat,
     OutputFormat: PARQUET_FORMAT.OutputFormat,
     Compressed: false,
-    SerdeInfo: { SerializationLibrary: PARQUET_FORMAT.SerializationLibrary, Parameters: { 'serialization.format': '1' } },
+    SerdeInfo: {
+      SerializationLibrary: PARQUET_FORMAT.SerializationLibrary,
+      Parameters: { 'serialization.format': '1' },
+    },
     Parameters: {},
   };
-  const description = kind === 'curated' ? contract.description : `Rows of ${contract.dataset} rejected by its contract, with reasons`;
+  const description =
+    kind === 'curated'
+      ? contract.description
+      : `Rows of ${contract.dataset} rejected by its contract, with reasons`;
   return {
     Name: name,
     ...(description ? { Description: description } : {}),
@@ -153,16 +200,26 @@ function tableInput(contract: Contract, name: string, location: string, columns:
 
 function checkNames(contract: Contract): void {
   if (!/^[a-z][a-z0-9_]*$/.test(contract.dataset)) {
-    throw new CatalogInputError(`dataset name must be lower-case letters, digits and _, got "${contract.dataset}"`, { dataset: contract.dataset });
+    throw new CatalogInputError(
+      `dataset name must be lower-case letters, digits and _, got "${contract.dataset}"`,
+      { dataset: contract.dataset },
+    );
   }
   const seen = new Set<string>();
   for (const c of contract.columns) {
     // Glue and Athena fold names to lower case, so `Id` and `id` would collide.
     const lower = c.name.toLowerCase();
     if (RESERVED.has(lower)) {
-      throw new CatalogInputError(`column "${c.name}" clashes with a partition key or audit column`, { dataset: contract.dataset, column: c.name });
+      throw new CatalogInputError(
+        `column "${c.name}" clashes with a partition key or audit column`,
+        { dataset: contract.dataset, column: c.name },
+      );
     }
-    if (seen.has(lower)) throw new CatalogInputError(`column "${c.name}" appears twice (names are case-insensitive)`, { dataset: contract.dataset, column: c.name });
+    if (seen.has(lower))
+      throw new CatalogInputError(`column "${c.name}" appears twice (names are case-insensitive)`, {
+        dataset: contract.dataset,
+        column: c.name,
+      });
     seen.add(lower);
   }
 }

@@ -47,7 +47,8 @@ const BOOLEANS = new Map<string, boolean>([
 /** Human name of what a column accepts, for messages. */
 export function describeType(column: ColumnSpec): string {
   const formats = column.formats ?? ['iso8601'];
-  if (column.type === 'date' || column.type === 'timestamp') return `${column.type} (${formats.join(' | ')})`;
+  if (column.type === 'date' || column.type === 'timestamp')
+    return `${column.type} (${formats.join(' | ')})`;
   if (column.type === 'int') return 'int (32-bit)';
   return column.type;
 }
@@ -61,7 +62,8 @@ export function compileCoercer(column: ColumnSpec): Coerce {
     case 'int':
       return (t) => {
         const short = shortInteger(t);
-        if (short === short) return short >= -2147483648 && short <= 2147483647 ? short : OUT_OF_RANGE; // not NaN
+        if (short === short)
+          return short >= -2147483648 && short <= 2147483647 ? short : OUT_OF_RANGE; // not NaN
         if (!INT_TEXT.test(t)) return NOT_TYPE;
         const v = Number(t);
         return v >= -2147483648 && v <= 2147483647 ? v : OUT_OF_RANGE;
@@ -86,10 +88,16 @@ export function compileCoercer(column: ColumnSpec): Coerce {
         return v === undefined ? NOT_TYPE : v;
       };
     case 'date':
-      return firstOf((column.formats ?? ['iso8601']).map((f) => (f === 'iso8601' ? parseIsoDate : compilePatternDate(f))));
+      return firstOf(
+        (column.formats ?? ['iso8601']).map((f) =>
+          f === 'iso8601' ? parseIsoDate : compilePatternDate(f),
+        ),
+      );
     case 'timestamp':
       return firstOf(
-        (column.formats ?? ['iso8601']).map((f) => (f === 'iso8601' ? parseIsoTimestamp : compilePatternTimestamp(f))),
+        (column.formats ?? ['iso8601']).map((f) =>
+          f === 'iso8601' ? parseIsoTimestamp : compilePatternTimestamp(f),
+        ),
       );
   }
   const dec = decimalParts(type);

@@ -14,7 +14,11 @@ export type DecimalFailure = 'type' | 'range' | 'scale';
  * Parse decimal text exactly into its unscaled bigint (`12.30` at scale 2 → 1230n), with no float
  * on the way. Extra fraction digits are refused unless they are zeros.
  */
-export function parseDecimal(text: string, precision: number, scale: number): bigint | DecimalFailure {
+export function parseDecimal(
+  text: string,
+  precision: number,
+  scale: number,
+): bigint | DecimalFailure {
   const m = DECIMAL_TEXT.exec(text);
   if (!m) return 'type';
   let intPart = m[2]!;

@@ -10,7 +10,11 @@ export async function loadContract(path: string): Promise<Contract> {
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new ContractError(`${path}: cannot read (${(cause as Error).message})`, { file: path }, { cause });
+    throw new ContractError(
+      `${path}: cannot read (${(cause as Error).message})`,
+      { file: path },
+      { cause },
+    );
   }
   return parseContract(text, path);
 }
@@ -26,10 +30,13 @@ export async function loadContracts(dir = 'schemas'): Promise<Contract[]> {
     const path = join(dir, name);
     const contract = await loadContract(path);
     if (`${contract.dataset}.json` !== name) {
-      throw new ContractError(`${path}: dataset: "${contract.dataset}" must be stored as ${contract.dataset}.json`, {
-        file: path,
-        field: 'dataset',
-      });
+      throw new ContractError(
+        `${path}: dataset: "${contract.dataset}" must be stored as ${contract.dataset}.json`,
+        {
+          file: path,
+          field: 'dataset',
+        },
+      );
     }
     contracts.push(contract);
   }

@@ -10,11 +10,42 @@ const OPS = ['<', '<=', '=', '!=', '>=', '>'];
 const DATASET_NAME = /^[a-z][a-z0-9_]*$/;
 const COLUMN_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 /** Names the lake adds itself: audit columns and the Hive partition columns. */
-const RESERVED = ['date', 'hour', '_source_key', '_source_version', '_row_number', '_ingested_at', '_execution_id'];
+const RESERVED = [
+  'date',
+  'hour',
+  '_source_key',
+  '_source_version',
+  '_row_number',
+  '_ingested_at',
+  '_execution_id',
+];
 
-const TOP_KEYS = ['dataset', 'description', 'files', 'csv', 'columns', 'rules', 'primaryKey', 'partitionBy', 'maxRejectRatio'];
+const TOP_KEYS = [
+  'dataset',
+  'description',
+  'files',
+  'csv',
+  'columns',
+  'rules',
+  'primaryKey',
+  'partitionBy',
+  'maxRejectRatio',
+];
 const CSV_KEYS = ['delimiter', 'quote', 'header', 'encoding', 'nullMarkers'];
-const COLUMN_KEYS = ['name', 'type', 'description', 'nullable', 'formats', 'format', 'pattern', 'min', 'max', 'enum', 'minLength', 'maxLength'];
+const COLUMN_KEYS = [
+  'name',
+  'type',
+  'description',
+  'nullable',
+  'formats',
+  'format',
+  'pattern',
+  'min',
+  'max',
+  'enum',
+  'minLength',
+  'maxLength',
+];
 const RULE_KEYS = ['name', 'column', 'op', 'otherColumn', 'message'];
 
 type Obj = Record<string, unknown>;
@@ -32,7 +63,11 @@ export function parseContract(json: unknown, fileName: string): Contract {
     try {
       doc = JSON.parse(json);
     } catch (cause) {
-      throw new ContractError(`${fileName}: not valid JSON (${(cause as Error).message})`, { file: fileName }, { cause });
+      throw new ContractError(
+        `${fileName}: not valid JSON (${(cause as Error).message})`,
+        { file: fileName },
+        { cause },
+      );
     }
   }
   const top = object(doc, '(root)', fail);
@@ -57,7 +92,8 @@ export function parseContract(json: unknown, fileName: string): Contract {
   });
   const byName = new Map(columns.map((c) => [c.name, c]));
   const known = (name: string, path: string): ColumnSpec =>
-    byName.get(name) ?? fail(path, `unknown column "${name}" (columns: ${columns.map((c) => c.name).join(', ')})`);
+    byName.get(name) ??
+    fail(path, `unknown column "${name}" (columns: ${columns.map((c) => c.name).join(', ')})`);
 
   const rules = optional(top.rules, (v) =>
     array(v, 'rules', fail).map((r, i) => {
@@ -124,11 +160,15 @@ function checkCsv(o: Obj, fail: Fail): CsvDialect {
   };
   if (o.delimiter !== undefined) csv.delimiter = oneChar(o.delimiter, 'csv.delimiter');
   if (o.quote !== undefined) csv.quote = oneChar(o.quote, 'csv.quote');
-  if ((csv.delimiter ?? ',') === (csv.quote ?? '"')) fail('csv.quote', 'must differ from the delimiter');
+  if ((csv.delimiter ?? ',') === (csv.quote ?? '"'))
+    fail('csv.quote', 'must differ from the delimiter');
   if (o.header !== undefined) csv.header = bool(o.header, 'csv.header', fail);
-  if (o.encoding !== undefined) csv.encoding = oneOf(o.encoding, ['utf-8'], 'csv.encoding', fail) as 'utf-8';
+  if (o.encoding !== undefined)
+    csv.encoding = oneOf(o.encoding, ['utf-8'], 'csv.encoding', fail) as 'utf-8';
   if (o.nullMarkers !== undefined) {
-    csv.nullMarkers = array(o.nullMarkers, 'csv.nullMarkers', fail).map((m, i) => str(m, `csv.nullMarkers[${i}]`, fail));
+    csv.nullMarkers = array(o.nullMarkers, 'csv.nullMarkers', fail).map((m, i) =>
+      str(m, `csv.nullMarkers[${i}]`, fail),
+    );
   }
   return csv;
 }
@@ -137,20 +177,32 @@ function checkColumn(o: Obj, path: string, fail: Fail): ColumnSpec {
   unknownKeys(o, COLUMN_KEYS, path, fail);
   const name = str(o.name, `${path}.name`, fail);
   if (!COLUMN_NAME.test(name)) fail(`${path}.name`, `"${name}" must match ${COLUMN_NAME}`);
-  if (RESERVED.includes(name.toLowerCase())) fail(`${path}.name`, `"${name}" is reserved (${RESERVED.join(', ')})`);
+  if (RESERVED.includes(name.toLowerCase()))
+    fail(`${path}.name`, `"${name}" is reserved (${RESERVED.join(', ')})`);
   const type = str(o.type, `${path}.type`, fail);
   const dec = decimalParts(type.replace(/\s+/g, ''));
-  if (!PLAIN_TYPES.includes(type) && !dec) fail(`${path}.type`, `unknown type "${type}" (expected one of ${TYPE_LIST})`);
+  if (!PLAIN_TYPES.includes(type) && !dec)
+    fail(`${path}.type`, `unknown type "${type}" (expected one of ${TYPE_LIST})`);
   if (dec && (dec.precision < 1 || dec.precision > 38 || dec.scale > dec.precision)) {
     fail(`${path}.type`, `bad decimal "${type}": precision must be 1–38 and scale 0–precision`);
   }
-  const col: ColumnSpec = { name, type: (dec ? `decimal(${dec.precision},${dec.scale})` : type) as ColumnSpec['type'] };
-  if (o.description !== undefined) col.description = str(o.description, `${path}.description`, fail);
+  const col: ColumnSpec = {
+    name,
+    type: (dec ? `decimal(${dec.precision},${dec.scale})` : type) as ColumnSpec['type'],
+  };
+  if (o.description !== undefined)
+    col.description = str(o.description, `${path}.description`, fail);
   if (o.nullable !== undefined) col.nullable = bool(o.nullable, `${path}.nullable`, fail);
   const isTime = col.type === 'date' || col.type === 'timestamp';
   if (o.formats !== undefined) {
-    if (!isTime) fail(`${path}.formats`, `only date and timestamp columns take formats (this one is ${col.type})`);
-    const formats = array(o.formats, `${path}.formats`, fail).map((f, i) => str(f, `${path}.formats[${i}]`, fail, true));
+    if (!isTime)
+      fail(
+        `${path}.formats`,
+        `only date and timestamp columns take formats (this one is ${col.type})`,
+      );
+    const formats = array(o.formats, `${path}.formats`, fail).map((f, i) =>
+      str(f, `${path}.formats[${i}]`, fail, true),
+    );
     if (formats.length === 0) fail(`${path}.formats`, 'must list at least one format');
     formats.forEach((f, i) => {
       if (f === 'iso8601') return;
@@ -180,13 +232,16 @@ function checkColumn(o: Obj, path: string, fail: Fail): ColumnSpec {
     col[bound] = checkBound(o[bound], col, `${path}.${bound}`, fail);
   }
   if (o.enum !== undefined) {
-    col.enum = array(o.enum, `${path}.enum`, fail).map((v, i) => str(v, `${path}.enum[${i}]`, fail));
+    col.enum = array(o.enum, `${path}.enum`, fail).map((v, i) =>
+      str(v, `${path}.enum[${i}]`, fail),
+    );
     if (col.enum.length === 0) fail(`${path}.enum`, 'must list at least one value');
   }
   for (const len of ['minLength', 'maxLength'] as const) {
     if (o[len] === undefined) continue;
     const n = num(o[len], `${path}.${len}`, fail);
-    if (!Number.isInteger(n) || n < 0) fail(`${path}.${len}`, `must be a non-negative integer, got ${n}`);
+    if (!Number.isInteger(n) || n < 0)
+      fail(`${path}.${len}`, `must be a non-negative integer, got ${n}`);
     col[len] = n;
   }
   if (col.minLength !== undefined && col.maxLength !== undefined && col.minLength > col.maxLength) {
@@ -204,10 +259,15 @@ function checkBound(v: unknown, col: ColumnSpec, path: string, fail: Fail): numb
     if (Number.isNaN(parsed)) fail(path, `"${s}" is not an ISO-8601 ${t}`);
     return s;
   }
-  if (t === 'string' || t === 'boolean') return fail(path, `${t} columns take no ${path.split('.').pop()} (use minLength/maxLength or enum)`);
+  if (t === 'string' || t === 'boolean')
+    return fail(
+      path,
+      `${t} columns take no ${path.split('.').pop()} (use minLength/maxLength or enum)`,
+    );
   const dec = decimalParts(t);
   if (dec || t === 'bigint') {
-    if (typeof v !== 'number' && typeof v !== 'string') fail(path, 'must be a number or numeric text');
+    if (typeof v !== 'number' && typeof v !== 'string')
+      fail(path, 'must be a number or numeric text');
     const parsed = parseDecimal(String(v), 38, dec ? dec.scale : 0);
     if (typeof parsed !== 'bigint') fail(path, `"${String(v)}" is not a ${t} value`);
     return v as number | string;
@@ -217,12 +277,14 @@ function checkBound(v: unknown, col: ColumnSpec, path: string, fail: Fail): numb
 
 /** Which columns can be compared with each other in a rule. */
 function family(type: string): string {
-  if (type === 'int' || type === 'bigint' || type === 'double' || type.startsWith('decimal')) return 'number';
+  if (type === 'int' || type === 'bigint' || type === 'double' || type.startsWith('decimal'))
+    return 'number';
   return type;
 }
 
 function object(v: unknown, path: string, fail: Fail): Obj {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, `must be an object, got ${kind(v)}`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    fail(path, `must be an object, got ${kind(v)}`);
   return v as Obj;
 }
 function array(v: unknown, path: string, fail: Fail): unknown[] {
@@ -244,7 +306,10 @@ function bool(v: unknown, path: string, fail: Fail): boolean {
 }
 function oneOf(v: unknown, allowed: string[], path: string, fail: Fail): string {
   if (typeof v !== 'string' || !allowed.includes(v)) {
-    fail(path, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(v)}`);
+    fail(
+      path,
+      `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(v)}`,
+    );
   }
   return v as string;
 }
@@ -253,7 +318,8 @@ function optional<T>(v: unknown, check: (v: unknown) => T): T | undefined {
 }
 function unknownKeys(o: Obj, allowed: string[], path: string, fail: Fail): void {
   for (const key of Object.keys(o)) {
-    if (!allowed.includes(key)) fail(path ? `${path}.${key}` : key, `unknown field (allowed: ${allowed.join(', ')})`);
+    if (!allowed.includes(key))
+      fail(path ? `${path}.${key}` : key, `unknown field (allowed: ${allowed.join(', ')})`);
   }
 }
 function kind(v: unknown): string {

@@ -11,5 +11,8 @@ export function resolveDataset(contracts: readonly Contract[], objectKey: string
   for (const contract of contracts) {
     if (contract.files.some((pattern) => matchGlob(pattern, fileName))) return contract;
   }
-  throw new UnknownDatasetError(`no dataset contract matches file name "${fileName}"`, { key: objectKey, file: fileName });
+  throw new UnknownDatasetError(`no dataset contract matches file name "${fileName}"`, {
+    key: objectKey,
+    file: fileName,
+  });
 }

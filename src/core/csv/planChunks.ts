@@ -33,7 +33,10 @@ export interface ChunksPlan {
  * quotes, so a quoted field with line breaks never straddles two chunks. Quote rules and blank
  * record skipping match `readCsv`, so the row numbers agree with a whole-file read.
  */
-export async function planChunks(body: AsyncIterable<Uint8Array>, options: PlanChunksOptions): Promise<ChunksPlan> {
+export async function planChunks(
+  body: AsyncIterable<Uint8Array>,
+  options: PlanChunksOptions,
+): Promise<ChunksPlan> {
   const q = (options.quote ?? '"').charCodeAt(0);
   const d = (options.delimiter ?? ',').charCodeAt(0);
   const target = Math.max(1, options.targetBytes);
@@ -60,7 +63,12 @@ export async function planChunks(body: AsyncIterable<Uint8Array>, options: PlanC
     recordQuotes = 0;
     recordOther = false;
     if (recordStart - chunkStart >= target) {
-      chunks.push({ index: chunks.length, start: chunkStart, end: recordStart, firstRowNumber: chunkFirstRow });
+      chunks.push({
+        index: chunks.length,
+        start: chunkStart,
+        end: recordStart,
+        firstRowNumber: chunkFirstRow,
+      });
       chunkStart = recordStart;
       chunkFirstRow = rows + 1;
     }
@@ -149,7 +157,12 @@ export async function planChunks(body: AsyncIterable<Uint8Array>, options: PlanC
     }
   }
   if (offset > chunkStart || chunks.length === 0) {
-    chunks.push({ index: chunks.length, start: chunkStart, end: offset, firstRowNumber: chunkFirstRow });
+    chunks.push({
+      index: chunks.length,
+      start: chunkStart,
+      end: offset,
+      firstRowNumber: chunkFirstRow,
+    });
   }
   return { chunks, rows, bytes: offset };
 }

@@ -105,7 +105,8 @@ function detectNewline(block: string): '\n' | '\r\n' {
 function checkHeader(found: string[], expected: string[] | undefined): void {
   if (!expected) return;
   const norm = (s: string) => s.trim().toLowerCase();
-  const same = found.length === expected.length && found.every((f, i) => norm(f) === norm(expected[i]!));
+  const same =
+    found.length === expected.length && found.every((f, i) => norm(f) === norm(expected[i]!));
   if (!same) {
     throw new HeaderMismatchError(
       `header mismatch: expected [${expected.join(', ')}], found [${found.map((f) => f.trim()).join(', ')}]`,

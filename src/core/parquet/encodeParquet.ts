@@ -76,9 +76,12 @@ function checkColumns(fields: ParquetField[], columns: Record<string, unknown[]>
     }
     if (rowCount === undefined) rowCount = values.length;
     else if (values.length !== rowCount) {
-      throw new ParquetValueError(`column ${field.name} has ${values.length} values, expected ${rowCount}`, {
-        column: field.name,
-      });
+      throw new ParquetValueError(
+        `column ${field.name} has ${values.length} values, expected ${rowCount}`,
+        {
+          column: field.name,
+        },
+      );
     }
     checkValues(field, values);
   }
@@ -115,22 +118,33 @@ function checkValues(field: ParquetField, values: unknown[]): void {
     const v = values[row];
     if (v === null || v === undefined) {
       if (field.nullable) continue;
-      throw new ParquetValueError(`null in non-nullable column ${field.name}`, { column: field.name, row });
+      throw new ParquetValueError(`null in non-nullable column ${field.name}`, {
+        column: field.name,
+        row,
+      });
     }
     if (expected === 'string' && v instanceof Uint8Array) continue; // UTF-8 bytes, written as they are
     if (field.type === 'timestamp' && typeof v === 'bigint') {
       if (v >= INT64_MIN && v <= INT64_MAX) continue;
-      throw new ParquetValueError(`column ${field.name} (timestamp) got ${v}, beyond INT64`, { column: field.name, row });
-    }
-    const bad =
-      typeof v !== expected ||
-      (integral && (!Number.isInteger(v) || (v as number) >= intLimit || (v as number) < -intLimit)) ||
-      (decimalLimit !== undefined && ((v as bigint) >= decimalLimit || (v as bigint) <= -decimalLimit));
-    if (bad) {
-      throw new ParquetValueError(`column ${field.name} (${field.type}) got ${typeof v} ${String(v)}`, {
+      throw new ParquetValueError(`column ${field.name} (timestamp) got ${v}, beyond INT64`, {
         column: field.name,
         row,
       });
+    }
+    const bad =
+      typeof v !== expected ||
+      (integral &&
+        (!Number.isInteger(v) || (v as number) >= intLimit || (v as number) < -intLimit)) ||
+      (decimalLimit !== undefined &&
+        ((v as bigint) >= decimalLimit || (v as bigint) <= -decimalLimit));
+    if (bad) {
+      throw new ParquetValueError(
+        `column ${field.name} (${field.type}) got ${typeof v} ${String(v)}`,
+        {
+          column: field.name,
+          row,
+        },
+      );
     }
   }
 }

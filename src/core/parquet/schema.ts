@@ -16,7 +16,10 @@ export function parseDecimal(type: ColumnType): { precision: number; scale: numb
   const precision = Number(m[1]);
   const scale = Number(m[2]);
   if (precision < 1 || precision > 38 || scale > precision) {
-    throw new ParquetSchemaError(`decimal precision must be 1..38 and scale <= precision, got ${type}`, { type });
+    throw new ParquetSchemaError(
+      `decimal precision must be 1..38 and scale <= precision, got ${type}`,
+      { type },
+    );
   }
   return { precision, scale };
 }
@@ -38,7 +41,12 @@ export function schemaElement(field: ParquetField): SchemaElement {
   const base = { name: field.name, repetition_type } as const;
   switch (field.type) {
     case 'string':
-      return { ...base, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } };
+      return {
+        ...base,
+        type: 'BYTE_ARRAY',
+        converted_type: 'UTF8',
+        logical_type: { type: 'STRING' },
+      };
     case 'int':
       return { ...base, type: 'INT32' };
     case 'bigint':
@@ -59,12 +67,25 @@ export function schemaElement(field: ParquetField): SchemaElement {
       };
   }
   const decimal = parseDecimal(field.type);
-  if (!decimal) throw new ParquetSchemaError(`unsupported column type ${String(field.type)}`, { column: field.name });
+  if (!decimal)
+    throw new ParquetSchemaError(`unsupported column type ${String(field.type)}`, {
+      column: field.name,
+    });
   const { precision, scale } = decimal;
-  const logical = { converted_type: 'DECIMAL', precision, scale, logical_type: { type: 'DECIMAL', precision, scale } } as const;
+  const logical = {
+    converted_type: 'DECIMAL',
+    precision,
+    scale,
+    logical_type: { type: 'DECIMAL', precision, scale },
+  } as const;
   if (precision <= 9) return { ...base, type: 'INT32', ...logical };
   if (precision <= 18) return { ...base, type: 'INT64', ...logical };
-  return { ...base, type: 'FIXED_LEN_BYTE_ARRAY', type_length: decimalByteLength(precision), ...logical };
+  return {
+    ...base,
+    type: 'FIXED_LEN_BYTE_ARRAY',
+    type_length: decimalByteLength(precision),
+    ...logical,
+  };
 }
 
 /** The root plus one element per field, as hyparquet-writer expects a flat schema. */

@@ -1,2 +1,8 @@
-export { hourPartitioner, partitioner, partitionOfDays, partitionOfHour, partitionOfMs } from './partitionOf.js';
+export {
+  hourPartitioner,
+  partitioner,
+  partitionOfDays,
+  partitionOfHour,
+  partitionOfMs,
+} from './partitionOf.js';
 export type { Partition } from './partitionOf.js';

@@ -54,7 +54,10 @@ export function partitionOfHour(hour: number): Partition {
  * its day's hour 0) so a hot loop keys partitions without an object or a string per row. Turn it
  * into a `Partition` with `partitionOfHour`.
  */
-export function hourPartitioner(contract: Contract, ingestedAt: Date): (values: unknown[]) => number | null {
+export function hourPartitioner(
+  contract: Contract,
+  ingestedAt: Date,
+): (values: unknown[]) => number | null {
   if (!contract.partitionBy) {
     const fixed = Math.floor(ingestedAt.getTime() / MS_PER_HOUR);
     return () => fixed;
@@ -77,7 +80,10 @@ export function hourPartitioner(contract: Contract, ingestedAt: Date): (values: 
  * Returns how to partition a contract's rows: from the `partitionBy` column's coerced value
  * (null when that value is null), or from `ingestedAt` when the contract names no column.
  */
-export function partitioner(contract: Contract, ingestedAt: Date): (values: unknown[]) => Partition | null {
+export function partitioner(
+  contract: Contract,
+  ingestedAt: Date,
+): (values: unknown[]) => Partition | null {
   if (!contract.partitionBy) {
     const fixed = partitionOfMs(ingestedAt.getTime());
     return () => fixed;

@@ -11,7 +11,13 @@ export class UnsafeKeyError extends TerminalError {
 /** Throws `UnsafeKeyError` unless `key` is a plain relative key. */
 export function assertSafeKey(key: string): void {
   const parts = key.split('/');
-  if (key.length === 0 || isAbsolute(key) || key.includes('\\') || key.includes('\0') || parts.some((p) => p === '..' || p === '.' || p === '')) {
+  if (
+    key.length === 0 ||
+    isAbsolute(key) ||
+    key.includes('\\') ||
+    key.includes('\0') ||
+    parts.some((p) => p === '..' || p === '.' || p === '')
+  ) {
     throw new UnsafeKeyError(`unsafe object key ${JSON.stringify(key)}`, { key });
   }
 }
@@ -28,7 +34,8 @@ export class LocalFolderSink implements ObjectSink {
   async put(key: string, body: Uint8Array): Promise<void> {
     assertSafeKey(key);
     const path = join(this.dir, ...key.split('/'));
-    if (!path.startsWith(this.dir + sep)) throw new UnsafeKeyError(`key escapes the folder: ${key}`, { key });
+    if (!path.startsWith(this.dir + sep))
+      throw new UnsafeKeyError(`key escapes the folder: ${key}`, { key });
     await mkdir(dirname(path), { recursive: true });
     const tmp = `${path}.tmp-${process.pid}`;
     await writeFile(tmp, body);

@@ -43,7 +43,10 @@ export class MemoryObjectStore implements ObjectStore {
     this.bucket(bucket).set(key, { body: new Uint8Array(body), etag, lastModified: new Date() });
   }
 
-  async copy(from: { bucket: string; key: string }, to: { bucket: string; key: string }): Promise<void> {
+  async copy(
+    from: { bucket: string; key: string },
+    to: { bucket: string; key: string },
+  ): Promise<void> {
     await this.put(to.bucket, to.key, this.stored(from.bucket, from.key).body);
   }
 
@@ -51,7 +54,12 @@ export class MemoryObjectStore implements ObjectStore {
     return [...this.bucket(bucket).entries()]
       .filter(([key]) => key.startsWith(prefix))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, s]) => ({ key, size: s.body.length, etag: s.etag, lastModified: s.lastModified }));
+      .map(([key, s]) => ({
+        key,
+        size: s.body.length,
+        etag: s.etag,
+        lastModified: s.lastModified,
+      }));
   }
 
   async delete(bucket: string, keys: string[]): Promise<void> {

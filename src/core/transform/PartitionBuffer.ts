@@ -25,7 +25,11 @@ export class PartitionBuffer {
    * @param types the contract type of each data column (audit columns are added at flush time)
    * @param hints one per column, shared by the buffers of one run (see `StringHint`)
    */
-  constructor(partition: Partition, types: readonly ColumnType[], hints: readonly StringHint[] = stringHints(types.length)) {
+  constructor(
+    partition: Partition,
+    types: readonly ColumnType[],
+    hints: readonly StringHint[] = stringHints(types.length),
+  ) {
     this.partition = partition;
     this.types = types;
     this.hints = hints;

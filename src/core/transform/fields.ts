@@ -24,7 +24,11 @@ export function curatedFields(contract: Contract): ParquetField[] {
  */
 export function rejectedFields(contract: Contract): ParquetField[] {
   return [
-    ...contract.columns.map((c): ParquetField => ({ name: c.name, type: 'string', nullable: true })),
+    ...contract.columns.map((c): ParquetField => ({
+      name: c.name,
+      type: 'string',
+      nullable: true,
+    })),
     { name: '_raw_record', type: 'string', nullable: false },
     { name: '_errors', type: 'string', nullable: false },
     { name: '_error_codes', type: 'string', nullable: false },

@@ -24,13 +24,25 @@ export function rejectedPrefix(dataset: string): string {
 }
 
 /** `<dataset>/date=YYYY-MM-DD/hour=HH/part-<sourceId>-<chunk 4>-<seq 3>.parquet`. */
-export function curatedKey(dataset: string, partition: Partition, sourceId: string, chunk: number, seq: number): string {
+export function curatedKey(
+  dataset: string,
+  partition: Partition,
+  sourceId: string,
+  chunk: number,
+  seq: number,
+): string {
   assertSourceId(sourceId);
   return `${curatedPrefix(dataset)}date=${partition.date}/hour=${partition.hour}/part-${sourceId}-${pad(chunk, 4)}-${pad(seq, 3)}.parquet`;
 }
 
 /** `<dataset>_rejected/date=<ingest date>/hour=<ingest hour>/part-<sourceId>-<chunk 4>-<seq 3>.parquet`. */
-export function rejectedKey(dataset: string, partition: Partition, sourceId: string, chunk: number, seq: number): string {
+export function rejectedKey(
+  dataset: string,
+  partition: Partition,
+  sourceId: string,
+  chunk: number,
+  seq: number,
+): string {
   assertSourceId(sourceId);
   return `${rejectedPrefix(dataset)}date=${partition.date}/hour=${partition.hour}/part-${sourceId}-${pad(chunk, 4)}-${pad(seq, 3)}.parquet`;
 }

@@ -78,7 +78,13 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
       if (distinct[i]) plainColumns.push(schema[i]!.name);
     });
     const keyOf = isRejected ? rejectedKey : curatedKey;
-    const key = keyOf(contract.dataset, buffer.partition, source.sourceId, chunk.index, buffer.seq++);
+    const key = keyOf(
+      contract.dataset,
+      buffer.partition,
+      source.sourceId,
+      chunk.index,
+      buffer.seq++,
+    );
     await sink.put(key, encodeParquet(schema, data, { plainColumns }), PARQUET_TYPE);
     files.push(key);
   };
@@ -121,7 +127,11 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
         hour = hourOf(values);
         if (hour === null && !issues?.some((i) => i.column === contract.partitionBy)) {
           const name = contract.partitionBy!;
-          (issues ??= []).push({ code: 'required', column: name, message: `${name} is required: it gives the partition` });
+          (issues ??= []).push({
+            code: 'required',
+            column: name,
+            message: `${name} is required: it gives the partition`,
+          });
         }
       }
       const key = issues?.[0]?.code === 'column_count' ? undefined : duplicates.keyOf(values);
@@ -132,7 +142,10 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
       if (issues === null && hour !== null) {
         let buffer = curated.get(hour);
         if (!buffer) {
-          curated.set(hour, (buffer = new PartitionBuffer(partitionOfHour(hour), curatedTypes, curatedHints)));
+          curated.set(
+            hour,
+            (buffer = new PartitionBuffer(partitionOfHour(hour), curatedTypes, curatedHints)),
+          );
           held += buffer.bytes;
         }
         held += buffer.push(values, rowNumber);
@@ -157,7 +170,8 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
   await flush(rejected, true);
 
   const partitions: PartitionCount[] = ordered.map((b) => ({ ...b.partition, rows: b.totalRows }));
-  const rejectedPartitions: PartitionCount[] = rowsRejected > 0 ? [{ ...ingestPartition, rows: rowsRejected }] : [];
+  const rejectedPartitions: PartitionCount[] =
+    rowsRejected > 0 ? [{ ...ingestPartition, rows: rowsRejected }] : [];
   return {
     dataset: contract.dataset,
     sourceId: source.sourceId,
@@ -177,5 +191,13 @@ function codesOf(issues: RowIssue[]): string {
 }
 
 function compare(a: Partition, b: Partition): number {
-  return a.date < b.date ? -1 : a.date > b.date ? 1 : a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : 0;
+  return a.date < b.date
+    ? -1
+    : a.date > b.date
+      ? 1
+      : a.hour < b.hour
+        ? -1
+        : a.hour > b.hour
+          ? 1
+          : 0;
 }

@@ -22,26 +22,45 @@ export function compileColumnCheck(column: ColumnSpec): ColumnCheck | undefined 
   const { minLength, maxLength } = column;
   if (minLength !== undefined || maxLength !== undefined) {
     checks.push((_v, t) =>
-      (minLength !== undefined && t.length < minLength) || (maxLength !== undefined && t.length > maxLength)
-        ? { code: 'length', column: name, message: `length ${t.length} outside ${minLength ?? 0}..${maxLength ?? '∞'}` }
+      (minLength !== undefined && t.length < minLength) ||
+      (maxLength !== undefined && t.length > maxLength)
+        ? {
+            code: 'length',
+            column: name,
+            message: `length ${t.length} outside ${minLength ?? 0}..${maxLength ?? '∞'}`,
+          }
         : null,
     );
   }
   if (column.pattern !== undefined) {
     const re = new RegExp(column.pattern);
     checks.push((_v, t) =>
-      re.test(t) ? null : { code: 'pattern', column: name, message: `${quoteText(t)} does not match /${column.pattern}/` },
+      re.test(t)
+        ? null
+        : {
+            code: 'pattern',
+            column: name,
+            message: `${quoteText(t)} does not match /${column.pattern}/`,
+          },
     );
   }
   if (column.format === 'email') {
     checks.push((_v, t) =>
-      EMAIL.test(t) ? null : { code: 'format', column: name, message: `${quoteText(t)} is not an e-mail address` },
+      EMAIL.test(t)
+        ? null
+        : { code: 'format', column: name, message: `${quoteText(t)} is not an e-mail address` },
     );
   }
   if (column.enum !== undefined) {
     const allowed = new Set(column.enum);
     checks.push((_v, t) =>
-      allowed.has(t) ? null : { code: 'enum', column: name, message: `${quoteText(t)} is not one of ${column.enum!.join(', ')}` },
+      allowed.has(t)
+        ? null
+        : {
+            code: 'enum',
+            column: name,
+            message: `${quoteText(t)} is not one of ${column.enum!.join(', ')}`,
+          },
     );
   }
   const min = column.min === undefined ? undefined : boundValue(column, column.min);
@@ -49,7 +68,11 @@ export function compileColumnCheck(column: ColumnSpec): ColumnCheck | undefined 
   if (min !== undefined || max !== undefined) {
     checks.push((v, t) =>
       (min !== undefined && (v as number) < min) || (max !== undefined && (v as number) > max)
-        ? { code: 'range', column: name, message: `${quoteText(t)} outside ${column.min ?? '-∞'}..${column.max ?? '∞'}` }
+        ? {
+            code: 'range',
+            column: name,
+            message: `${quoteText(t)} outside ${column.min ?? '-∞'}..${column.max ?? '∞'}`,
+          }
         : null,
     );
   }

@@ -38,7 +38,9 @@ export function compileRowValidator(contract: Contract): RowValidator {
   }));
   const width = columns.length;
   const index = new Map(contract.columns.map((c, i) => [c.name, i]));
-  const rules = (contract.rules ?? []).map((r) => compileRule(r, index.get(r.column)!, index.get(r.otherColumn)!));
+  const rules = (contract.rules ?? []).map((r) =>
+    compileRule(r, index.get(r.column)!, index.get(r.otherColumn)!),
+  );
 
   return {
     check(fields, values, texts) {
@@ -49,7 +51,13 @@ export function compileRowValidator(contract: Contract): RowValidator {
           texts[i] = f === undefined ? null : f.trim();
           values[i] = null;
         }
-        return [{ code: 'column_count', column: null, message: `expected ${width} fields, found ${fields.length}` }];
+        return [
+          {
+            code: 'column_count',
+            column: null,
+            message: `expected ${width} fields, found ${fields.length}`,
+          },
+        ];
       }
       for (let i = 0; i < width; i++) {
         const col = columns[i]!;
@@ -57,7 +65,12 @@ export function compileRowValidator(contract: Contract): RowValidator {
         texts[i] = text;
         if (text.length <= longestNull && nulls.has(text)) {
           values[i] = null;
-          if (!col.nullable) (issues ??= []).push({ code: 'required', column: col.name, message: `${col.name} is required` });
+          if (!col.nullable)
+            (issues ??= []).push({
+              code: 'required',
+              column: col.name,
+              message: `${col.name} is required`,
+            });
           continue;
         }
         const v = col.coerce(text);
@@ -65,8 +78,16 @@ export function compileRowValidator(contract: Contract): RowValidator {
           values[i] = null;
           (issues ??= []).push(
             v === NOT_TYPE
-              ? { code: 'type', column: col.name, message: `${quoteText(text)} is not a valid ${col.expected}` }
-              : { code: 'range', column: col.name, message: `${quoteText(text)} does not fit ${col.expected}` },
+              ? {
+                  code: 'type',
+                  column: col.name,
+                  message: `${quoteText(text)} is not a valid ${col.expected}`,
+                }
+              : {
+                  code: 'range',
+                  column: col.name,
+                  message: `${quoteText(text)} does not fit ${col.expected}`,
+                },
           );
           continue;
         }
@@ -96,7 +117,8 @@ function compileRule(rule: RowRule, a: number, b: number): (values: unknown[]) =
     return {
       code: 'rule',
       column: rule.column,
-      message: rule.message ?? `${rule.name}: ${rule.column} ${rule.op} ${rule.otherColumn} does not hold`,
+      message:
+        rule.message ?? `${rule.name}: ${rule.column} ${rule.op} ${rule.otherColumn} does not hold`,
     };
   };
 }

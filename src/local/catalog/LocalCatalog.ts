@@ -45,12 +45,21 @@ export class LocalCatalog implements Catalog {
       const now = new Date().toISOString();
       const input = { ...structuredClone(table), Name: name };
       if (!stored) {
-        await writeJsonAtomic(file, { table: input, partitions: [], createTime: now, updateTime: now } satisfies StoredTable);
+        await writeJsonAtomic(file, {
+          table: input,
+          partitions: [],
+          createTime: now,
+          updateTime: now,
+        } satisfies StoredTable);
         return;
       }
       const plan = planTableUpdate(stored.table, input);
       if (plan.action === 'update') {
-        await writeJsonAtomic(file, { ...stored, table: { ...plan.table, Name: name }, updateTime: now });
+        await writeJsonAtomic(file, {
+          ...stored,
+          table: { ...plan.table, Name: name },
+          updateTime: now,
+        });
       }
     });
   }
@@ -65,7 +74,9 @@ export class LocalCatalog implements Catalog {
       const file = this.tableFile(database, name);
       const stored = await readJson<StoredTable>(file);
       if (!stored) {
-        throw new CatalogInputError(`table ${database}.${name} does not exist: ensureTable first`, { table: name });
+        throw new CatalogInputError(`table ${database}.${name} does not exist: ensureTable first`, {
+          table: name,
+        });
       }
       const arity = stored.table.PartitionKeys?.length ?? 0;
       const known = new Set(stored.partitions.map((p) => valuesKey(p.Values)));
@@ -109,7 +120,9 @@ export class LocalCatalog implements Catalog {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
-    const tables = await Promise.all(names.sort().map((f) => this.getTable(database, f.slice(0, -5))));
+    const tables = await Promise.all(
+      names.sort().map((f) => this.getTable(database, f.slice(0, -5))),
+    );
     return tables.filter((t): t is TableInput => t !== undefined);
   }
 
@@ -121,7 +134,10 @@ export class LocalCatalog implements Catalog {
   async listDatabases(): Promise<string[]> {
     try {
       const entries = await readdir(this.dir, { withFileTypes: true });
-      return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+      return entries
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort();
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
@@ -136,7 +152,9 @@ export class LocalCatalog implements Catalog {
   private async requireDatabase(database: string): Promise<void> {
     const databases = await this.listDatabases();
     if (!databases.includes(checkName(database, 'database'))) {
-      throw new CatalogInputError(`database ${database} does not exist: ensureDatabase first`, { database });
+      throw new CatalogInputError(`database ${database} does not exist: ensureDatabase first`, {
+        database,
+      });
     }
   }
 
@@ -157,7 +175,9 @@ export class LocalCatalog implements Catalog {
 function checkName(name: string, what: 'database' | 'table'): string {
   const lower = name.toLowerCase();
   if (!NAME_RE.test(lower)) {
-    throw new CatalogInputError(`${what} name must be letters, digits and _ (got "${name}")`, { [what]: name });
+    throw new CatalogInputError(`${what} name must be letters, digits and _ (got "${name}")`, {
+      [what]: name,
+    });
   }
   return lower;
 }

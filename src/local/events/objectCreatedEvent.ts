@@ -53,7 +53,8 @@ export function toObjectCreatedEvent(
   env: EventEnvironment = {},
 ): S3ObjectCreatedEvent {
   const account = env.account ?? '000000000000';
-  const key = env.keyEncoding === 'url' ? encodeNotificationKey(notification.key) : notification.key;
+  const key =
+    env.keyEncoding === 'url' ? encodeNotificationKey(notification.key) : notification.key;
   return {
     version: '0',
     id: randomUUID(),

@@ -3,7 +3,11 @@
  * bucket (optionally under a key prefix) reaches the handler as the EventBridge event AWS would give.
  */
 import type { S3Endpoint } from '../s3/startS3Endpoint.js';
-import { toObjectCreatedEvent, type EventEnvironment, type S3ObjectCreatedEvent } from './objectCreatedEvent.js';
+import {
+  toObjectCreatedEvent,
+  type EventEnvironment,
+  type S3ObjectCreatedEvent,
+} from './objectCreatedEvent.js';
 
 /** Which writes a subscription receives (as an EventBridge rule's event pattern would select). */
 export interface ObjectCreatedRule extends EventEnvironment {

@@ -80,7 +80,9 @@ export class QueryEngine {
       }
       const types = reader.columnTypes();
       const columns = reader.columnNames().map((name, i) => ({ name, type: types[i]!.toString() }));
-      const rows = reader.getRowsJson().map((row) => row.map((value, i) => toJsonValue(value, types[i]!)));
+      const rows = reader
+        .getRowsJson()
+        .map((row) => row.map((value, i) => toJsonValue(value, types[i]!)));
       return { columns, rows };
     });
   }
@@ -104,7 +106,8 @@ export class QueryEngine {
 
   private async databases(): Promise<string[]> {
     if (this.options.databases) return this.options.databases;
-    const lister = (this.options.catalog as { listDatabases?: () => Promise<string[]> }).listDatabases;
+    const lister = (this.options.catalog as { listDatabases?: () => Promise<string[]> })
+      .listDatabases;
     const listed = lister ? await lister.call(this.options.catalog) : [];
     return listed.length ? listed : ['lake'];
   }
@@ -131,7 +134,11 @@ export class QueryEngine {
   private async syncView(database: string, table: TableInput, name: string): Promise<void> {
     const partitions = await this.options.catalog.listPartitions(database, table.Name);
     const files = await registeredFiles(table, partitions, this.options.resolve);
-    const signature = JSON.stringify([table.StorageDescriptor?.Columns, table.PartitionKeys, files]);
+    const signature = JSON.stringify([
+      table.StorageDescriptor?.Columns,
+      table.PartitionKeys,
+      files,
+    ]);
     if (this.views.get(name)?.signature === signature) return;
     const fileColumns = new Set<string>();
     if (files.length) {
@@ -140,7 +147,9 @@ export class QueryEngine {
       );
       for (const [column] of described.getRowsJson()) fileColumns.add(String(column).toLowerCase());
     }
-    await this.connection.run(`CREATE OR REPLACE VIEW ${name} AS ${viewSelectSql(table, files, fileColumns)}`);
+    await this.connection.run(
+      `CREATE OR REPLACE VIEW ${name} AS ${viewSelectSql(table, files, fileColumns)}`,
+    );
     this.views.set(name, { signature });
   }
 }

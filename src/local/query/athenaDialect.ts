@@ -101,7 +101,9 @@ function rewriteFormatCalls(sql: string): string {
     if (!format) continue;
     const translated = `'${mysqlToStrftime(format[1]!.replace(/''/g, "'")).replace(/'/g, "''")}'`;
     const name = m[1]!.toLowerCase();
-    out += sql.slice(from, m.index) + FORMAT_CALLS[name]!(rewriteFormatCalls(args.parts[0]!), translated);
+    out +=
+      sql.slice(from, m.index) +
+      FORMAT_CALLS[name]!(rewriteFormatCalls(args.parts[0]!), translated);
     from = args.end + 1;
     call.lastIndex = from;
   }

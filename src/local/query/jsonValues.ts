@@ -1,7 +1,12 @@
 /** DuckDB result values as plain JSON: numbers where exact, ISO text for dates and times. */
 import { DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
 
-const INTEGERS = new Set([DuckDBTypeId.BIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.UHUGEINT]);
+const INTEGERS = new Set([
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.UHUGEINT,
+]);
 const TIMESTAMPS = new Set([
   DuckDBTypeId.TIMESTAMP,
   DuckDBTypeId.TIMESTAMP_S,

@@ -47,14 +47,20 @@ export function readParquetSql(files: string[], partitionKeys: GlueColumn[]): st
  * has the column yet), then the partition keys. `fileColumns` are the lower-cased names the files
  * provide; an empty `files` list gives an empty result with the same columns.
  */
-export function viewSelectSql(table: TableInput, files: string[], fileColumns: Set<string>): string {
+export function viewSelectSql(
+  table: TableInput,
+  files: string[],
+  fileColumns: Set<string>,
+): string {
   const keys = table.PartitionKeys ?? [];
   const columns = [...(table.StorageDescriptor?.Columns ?? []), ...keys];
   const select = columns.map((c) => {
     const type = duckTypeOf(c.Type);
     const present = files.length > 0 && fileColumns.has(c.Name.toLowerCase());
     if (!present) return `CAST(NULL AS ${type ?? 'VARCHAR'}) AS ${quoteIdent(c.Name)}`;
-    return type ? `CAST(${quoteIdent(c.Name)} AS ${type}) AS ${quoteIdent(c.Name)}` : quoteIdent(c.Name);
+    return type
+      ? `CAST(${quoteIdent(c.Name)} AS ${type}) AS ${quoteIdent(c.Name)}`
+      : quoteIdent(c.Name);
   });
   if (files.length === 0) return `SELECT ${select.join(', ')} WHERE false`;
   return `SELECT ${select.join(', ')} FROM ${readParquetSql(files, keys)}`;

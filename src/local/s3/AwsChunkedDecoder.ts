@@ -38,7 +38,10 @@ export class AwsChunkedDecoder extends Transform {
 
   constructor(private readonly options: AwsChunkedOptions = {}) {
     super();
-    for (const name of [...(options.trailerNames ?? []), ...Object.keys(options.headerChecksums ?? {})]) {
+    for (const name of [
+      ...(options.trailerNames ?? []),
+      ...Object.keys(options.headerChecksums ?? {}),
+    ]) {
       const algorithm = /^x-amz-checksum-(.+)$/.exec(name)?.[1];
       const checksum = algorithm ? createChecksum(algorithm) : undefined;
       if (checksum) this.checksums.set(name, checksum);
@@ -93,7 +96,8 @@ export class AwsChunkedDecoder extends Transform {
       }
       if (this.state === 'dataEnd') {
         if (this.pending.length < 2) return;
-        if (!this.pending.subarray(0, 2).equals(CRLF)) throw malformed('a chunk is not followed by CRLF');
+        if (!this.pending.subarray(0, 2).equals(CRLF))
+          throw malformed('a chunk is not followed by CRLF');
         this.pending = this.pending.subarray(2);
         this.state = 'size';
         continue;
@@ -116,7 +120,8 @@ export class AwsChunkedDecoder extends Transform {
 
   private readSizeLine(line: string): void {
     const sizeText = line.split(';', 1)[0]!.trim();
-    if (!/^[0-9a-fA-F]{1,16}$/.test(sizeText)) throw malformed(`bad chunk size line "${line.slice(0, 80)}"`);
+    if (!/^[0-9a-fA-F]{1,16}$/.test(sizeText))
+      throw malformed(`bad chunk size line "${line.slice(0, 80)}"`);
     const size = Number.parseInt(sizeText, 16);
     if (!Number.isSafeInteger(size)) throw malformed('chunk size out of range');
     if (size === 0) {
@@ -147,7 +152,10 @@ export class AwsChunkedDecoder extends Transform {
     }
     for (const name of this.options.trailerNames ?? []) {
       if (!this.trailerValues.has(name)) {
-        throw new S3Error('InvalidRequest', `the trailer ${name} announced in x-amz-trailer was not sent`);
+        throw new S3Error(
+          'InvalidRequest',
+          `the trailer ${name} announced in x-amz-trailer was not sent`,
+        );
       }
     }
     for (const [name, checksum] of this.checksums) {
@@ -171,5 +179,7 @@ function malformed(reason: string, code = 'InvalidRequest'): Error {
 export function isAwsChunked(headers: Record<string, string | string[] | undefined>): boolean {
   const encoding = String(headers['content-encoding'] ?? '').toLowerCase();
   const sha = String(headers['x-amz-content-sha256'] ?? '').toUpperCase();
-  return encoding.split(',').some((e) => e.trim() === 'aws-chunked') || sha.startsWith('STREAMING-');
+  return (
+    encoding.split(',').some((e) => e.trim() === 'aws-chunked') || sha.startsWith('STREAMING-')
+  );
 }

@@ -20,11 +20,21 @@ export function enableDesContinuationTokens(): void {
   const tripled = (key: CipherKey) => Buffer.concat([key as Buffer, key as Buffer, key as Buffer]);
   const { createCipheriv, createDecipheriv } = crypto;
   const patched = crypto as unknown as Record<string, unknown>;
-  patched.createCipheriv = (algorithm: string, key: CipherKey, iv: BinaryLike | null, options?: unknown) =>
+  patched.createCipheriv = (
+    algorithm: string,
+    key: CipherKey,
+    iv: BinaryLike | null,
+    options?: unknown,
+  ) =>
     algorithm === 'des'
       ? createCipheriv('des-ede3-cbc', tripled(key), iv)
       : (createCipheriv as (...a: unknown[]) => unknown)(algorithm, key, iv, options);
-  patched.createDecipheriv = (algorithm: string, key: CipherKey, iv: BinaryLike | null, options?: unknown) =>
+  patched.createDecipheriv = (
+    algorithm: string,
+    key: CipherKey,
+    iv: BinaryLike | null,
+    options?: unknown,
+  ) =>
     algorithm === 'des'
       ? createDecipheriv('des-ede3-cbc', tripled(key), iv)
       : (createDecipheriv as (...a: unknown[]) => unknown)(algorithm, key, iv, options);

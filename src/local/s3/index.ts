@@ -1,7 +1,11 @@
 /** The twin's S3-protocol endpoint. */
 export { startS3Endpoint, DEFAULT_S3_PORT } from './startS3Endpoint.js';
 export type { S3Endpoint, S3EndpointOptions } from './startS3Endpoint.js';
-export type { ObjectCreatedNotification, ObjectCreatedListener, ObjectCreatedReason } from './objectCreated.js';
+export type {
+  ObjectCreatedNotification,
+  ObjectCreatedListener,
+  ObjectCreatedReason,
+} from './objectCreated.js';
 export { AwsChunkedDecoder, isAwsChunked } from './AwsChunkedDecoder.js';
 export { listObjectFiles, objectFilePath, parseS3Uri, OBJECT_FILE_SUFFIX } from './s3Layout.js';
 export type { LocalObjectFile, S3Location } from './s3Layout.js';

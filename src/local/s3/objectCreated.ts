@@ -1,7 +1,8 @@
 /** The notification the twin's S3 endpoint gives for every object it stores. */
 
 /** Which S3 operation created the object (the values EventBridge puts in `detail.reason`). */
-export type ObjectCreatedReason = 'PutObject' | 'POST Object' | 'CopyObject' | 'CompleteMultipartUpload';
+export type ObjectCreatedReason =
+  'PutObject' | 'POST Object' | 'CopyObject' | 'CompleteMultipartUpload';
 
 /** One object written through the endpoint: enough to build the event AWS would send. */
 export interface ObjectCreatedNotification {
@@ -22,4 +23,6 @@ export interface ObjectCreatedNotification {
 }
 
 /** Receives object-created notifications; a rejected promise is logged, never thrown at the client. */
-export type ObjectCreatedListener = (notification: ObjectCreatedNotification) => void | Promise<void>;
+export type ObjectCreatedListener = (
+  notification: ObjectCreatedNotification,
+) => void | Promise<void>;

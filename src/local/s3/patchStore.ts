@@ -18,7 +18,10 @@ import { S3rverObjectModel, type S3rverMetadata, type S3rverStore } from './s3rv
 export const TEMP_DIR_NAME = '._S3rver_tmp';
 
 /** Replace the unsafe store methods of `store` with safe ones. */
-export function patchStore(store: S3rverStore, onCopied?: (metadata: S3rverMetadata) => void): void {
+export function patchStore(
+  store: S3rverStore,
+  onCopied?: (metadata: S3rverMetadata) => void,
+): void {
   const originalGetObject = store.getObject.bind(store);
   const originalCopyObject = store.copyObject.bind(store);
 
@@ -63,7 +66,13 @@ export function patchStore(store: S3rverStore, onCopied?: (metadata: S3rverMetad
   };
 
   store.copyObject = async (srcBucket, srcKey, destBucket, destKey, replacementMetadata) => {
-    const metadata = await originalCopyObject(srcBucket, srcKey, destBucket, destKey, replacementMetadata);
+    const metadata = await originalCopyObject(
+      srcBucket,
+      srcKey,
+      destBucket,
+      destKey,
+      replacementMetadata,
+    );
     onCopied?.(metadata);
     return metadata;
   };

@@ -49,7 +49,12 @@ export async function listObjectFiles(
   return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-async function walk(dir: string, keyDir: string, prefix: string, out: LocalObjectFile[]): Promise<void> {
+async function walk(
+  dir: string,
+  keyDir: string,
+  prefix: string,
+  out: LocalObjectFile[],
+): Promise<void> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });

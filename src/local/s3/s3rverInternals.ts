@@ -15,7 +15,11 @@ export interface S3ErrorLike extends Error {
   status: number;
 }
 
-type S3ErrorCtor = new (code: string, message: string, detail?: Record<string, unknown>) => S3ErrorLike;
+type S3ErrorCtor = new (
+  code: string,
+  message: string,
+  detail?: Record<string, unknown>,
+) => S3ErrorLike;
 
 /** Object metadata as s3rver keeps it (lower-case header names). */
 export type S3rverMetadata = Record<string, string | number>;

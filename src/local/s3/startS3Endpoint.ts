@@ -20,7 +20,12 @@ import type {
 } from './objectCreated.js';
 import { patchStore } from './patchStore.js';
 import { enableDesContinuationTokens } from './desContinuationTokens.js';
-import { S3rver, S3rverAccount, type S3rverEventRecord, type S3rverStore } from './s3rverInternals.js';
+import {
+  S3rver,
+  S3rverAccount,
+  type S3rverEventRecord,
+  type S3rverStore,
+} from './s3rverInternals.js';
 
 /** Default port of the twin's S3 endpoint. */
 export const DEFAULT_S3_PORT = 4566;
@@ -97,7 +102,8 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
   const listeners = new Set<ObjectCreatedListener>();
   const onListenerError =
     options.onListenerError ??
-    ((err, n) => console.error(`object-created listener failed for s3://${n.bucket}/${n.key}:`, err));
+    ((err, n) =>
+      console.error(`object-created listener failed for s3://${n.bucket}/${n.key}:`, err));
   app.on('event', (event: { Records: S3rverEventRecord[] }) => {
     const context = requests.getStore();
     for (const record of event.Records) {
@@ -175,11 +181,18 @@ async function resolveSuffixRange(store: S3rverStore, req: IncomingMessage): Pro
 function reasonOf(req: IncomingMessage): ObjectCreatedReason | undefined {
   const url = new URL(req.url ?? '/', 'http://local');
   const hasKey = url.pathname.replace(/^\/+/, '').includes('/');
-  if (req.method === 'PUT' && hasKey && !url.searchParams.has('uploadId') && !url.searchParams.has('tagging')) {
+  if (
+    req.method === 'PUT' &&
+    hasKey &&
+    !url.searchParams.has('uploadId') &&
+    !url.searchParams.has('tagging')
+  ) {
     return req.headers['x-amz-copy-source'] ? 'CopyObject' : 'PutObject';
   }
-  if (req.method === 'POST' && hasKey && url.searchParams.has('uploadId')) return 'CompleteMultipartUpload';
-  if (req.method === 'POST' && !hasKey && [...url.searchParams.keys()].length === 0) return 'POST Object';
+  if (req.method === 'POST' && hasKey && url.searchParams.has('uploadId'))
+    return 'CompleteMultipartUpload';
+  if (req.method === 'POST' && !hasKey && [...url.searchParams.keys()].length === 0)
+    return 'POST Object';
   return undefined;
 }
 
@@ -200,7 +213,8 @@ function prepareRequest(req: IncomingMessage): IncomingMessage {
   if (!isUpload) return req;
   const headerChecksums: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (checksumAlgorithmOf(name) && typeof value === 'string') headerChecksums[name.toLowerCase()] = value;
+    if (checksumAlgorithmOf(name) && typeof value === 'string')
+      headerChecksums[name.toLowerCase()] = value;
   }
   if (isAwsChunked(req.headers)) {
     const decodedLength = Number(req.headers['x-amz-decoded-content-length']);
@@ -231,7 +245,11 @@ function prepareRequest(req: IncomingMessage): IncomingMessage {
 }
 
 /** A stand-in for `req` whose body is `req` piped through `body`, with `headers` replaced. */
-function withBody(req: IncomingMessage, body: Transform, headers: IncomingMessage['headers']): IncomingMessage {
+function withBody(
+  req: IncomingMessage,
+  body: Transform,
+  headers: IncomingMessage['headers'],
+): IncomingMessage {
   // The store reads `body` later; until then an early decode error must not be unhandled.
   body.on('error', () => undefined);
   req.on('error', (err) => body.destroy(err));
@@ -251,7 +269,10 @@ function withBody(req: IncomingMessage, body: Transform, headers: IncomingMessag
   }) as unknown as IncomingMessage;
 }
 
-function toNotification(record: S3rverEventRecord, context: RequestContext | undefined): ObjectCreatedNotification {
+function toNotification(
+  record: S3rverEventRecord,
+  context: RequestContext | undefined,
+): ObjectCreatedNotification {
   const { object, bucket } = record.s3;
   return {
     bucket: bucket.name,

@@ -5,7 +5,13 @@ import { StatesError } from './errors.js';
 import { runExecution } from './execution.js';
 import { HistoryRecorder, payload } from './history.js';
 import { checkPayload } from './limits.js';
-import { ProgressTracker, ScopeAborted, type ChildRequest, type ExecutionRuntime, type RunnerDeps } from './runtime.js';
+import {
+  ProgressTracker,
+  ScopeAborted,
+  type ChildRequest,
+  type ExecutionRuntime,
+  type RunnerDeps,
+} from './runtime.js';
 import { SerialQueue } from './serialQueue.js';
 import type { ExecutionRecord, ExecutionStore, ScopeProgress } from './store/ExecutionStore.js';
 import { MemoryExecutionStore } from './store/MemoryExecutionStore.js';
@@ -26,7 +32,15 @@ const ACCOUNT = '000000000000';
 
 /** An API error shaped like the Step Functions service's (`name` is the exception). */
 export class WorkflowApiError extends Error {
-  constructor(name: 'ExecutionAlreadyExists' | 'ExecutionDoesNotExist' | 'ExecutionNotRedrivable' | 'InvalidExecutionInput' | 'InvalidName', message: string) {
+  constructor(
+    name:
+      | 'ExecutionAlreadyExists'
+      | 'ExecutionDoesNotExist'
+      | 'ExecutionNotRedrivable'
+      | 'InvalidExecutionInput'
+      | 'InvalidName',
+    message: string,
+  ) {
     super(message);
     this.name = name;
   }
@@ -62,7 +76,8 @@ export class WorkflowRunner {
     validateDefinition(options.definition, { skipSchema: options.skipValidation });
     this.definition = structuredClone(options.definition);
     this.name = options.name ?? options.stateMachineArn?.split(':').pop() ?? 'StateMachine';
-    this.stateMachineArn = options.stateMachineArn ?? `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${this.name}`;
+    this.stateMachineArn =
+      options.stateMachineArn ?? `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${this.name}`;
     this.store = options.store ?? new MemoryExecutionStore();
     this.clock = options.clock ?? new SystemClock();
     this.roleArn = options.roleArn ?? `arn:aws:iam::${ACCOUNT}:role/local-stepfunctions`;
@@ -79,11 +94,18 @@ export class WorkflowRunner {
   }
 
   /** Starts an execution and returns at once; it runs in the background. A string input is parsed as JSON, as in the API. */
-  async startExecution(request: { input?: unknown; name?: string } = {}): Promise<{ executionArn: string; startDate: Date }> {
+  async startExecution(
+    request: { input?: unknown; name?: string } = {},
+  ): Promise<{ executionArn: string; startDate: Date }> {
     const name = request.name ?? randomUUID();
-    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new WorkflowApiError('InvalidName', `Invalid execution name '${name}'`);
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name))
+      throw new WorkflowApiError('InvalidName', `Invalid execution name '${name}'`);
     const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${this.name}:${name}`;
-    if (await this.store.getExecution(executionArn)) throw new WorkflowApiError('ExecutionAlreadyExists', `Execution already exists: '${executionArn}'`);
+    if (await this.store.getExecution(executionArn))
+      throw new WorkflowApiError(
+        'ExecutionAlreadyExists',
+        `Execution already exists: '${executionArn}'`,
+      );
     const input = parseInput(request.input);
     const startDate = new Date(this.clock.now());
     const record: ExecutionRecord = {
@@ -97,7 +119,14 @@ export class WorkflowRunner {
       ownerId: this.ownerId,
     };
     await this.store.putExecution(record);
-    this.launch(record, this.definition, input, this.stopSwitch(executionArn), undefined, this.definition.TimeoutSeconds);
+    this.launch(
+      record,
+      this.definition,
+      input,
+      this.stopSwitch(executionArn),
+      undefined,
+      this.definition.TimeoutSeconds,
+    );
     return { executionArn, startDate };
   }
 
@@ -113,9 +142,15 @@ export class WorkflowRunner {
   }
 
   /** ListExecutions of this state machine, newest first; with `mapRunArn`, a Map Run's children. */
-  async listExecutions(filter: { statusFilter?: ExecutionStatus; maxResults?: number; mapRunArn?: string } = {}): Promise<{ executions: ExecutionListItem[] }> {
+  async listExecutions(
+    filter: { statusFilter?: ExecutionStatus; maxResults?: number; mapRunArn?: string } = {},
+  ): Promise<{ executions: ExecutionListItem[] }> {
     const records = (await this.store.listExecutions())
-      .filter((r) => (filter.mapRunArn ? r.mapRunArn === filter.mapRunArn : r.stateMachineArn === this.stateMachineArn && !r.parentExecutionArn))
+      .filter((r) =>
+        filter.mapRunArn
+          ? r.mapRunArn === filter.mapRunArn
+          : r.stateMachineArn === this.stateMachineArn && !r.parentExecutionArn,
+      )
       .filter((r) => !filter.statusFilter || r.status === filter.statusFilter)
       .sort((a, b) => b.startDate.localeCompare(a.startDate));
     const limited = filter.maxResults ? records.slice(0, filter.maxResults) : records;
@@ -123,7 +158,10 @@ export class WorkflowRunner {
   }
 
   /** GetExecutionHistory. */
-  async getExecutionHistory(executionArn: string, options: { reverseOrder?: boolean } = {}): Promise<{ events: HistoryEvent[] }> {
+  async getExecutionHistory(
+    executionArn: string,
+    options: { reverseOrder?: boolean } = {},
+  ): Promise<{ events: HistoryEvent[] }> {
     await this.mustGet(executionArn);
     const events = await this.store.getHistory(executionArn);
     return { events: options.reverseOrder ? events.reverse() : events };
@@ -136,15 +174,32 @@ export class WorkflowRunner {
    */
   async redriveExecution(executionArn: string): Promise<{ redriveDate: Date }> {
     const record = await this.mustGet(executionArn);
-    if (record.parentExecutionArn) throw new WorkflowApiError('ExecutionNotRedrivable', 'Child executions of a Distributed Map are redriven through their parent');
-    if (this.live.has(executionArn) || !['FAILED', 'TIMED_OUT', 'ABORTED'].includes(record.status)) {
-      throw new WorkflowApiError('ExecutionNotRedrivable', `Execution is ${record.status} and cannot be redriven: ${executionArn}`);
+    if (record.parentExecutionArn)
+      throw new WorkflowApiError(
+        'ExecutionNotRedrivable',
+        'Child executions of a Distributed Map are redriven through their parent',
+      );
+    if (
+      this.live.has(executionArn) ||
+      !['FAILED', 'TIMED_OUT', 'ABORTED'].includes(record.status)
+    ) {
+      throw new WorkflowApiError(
+        'ExecutionNotRedrivable',
+        `Execution is ${record.status} and cannot be redriven: ${executionArn}`,
+      );
     }
     const progress = await this.store.getProgress(executionArn);
     const redriveDate = new Date(this.clock.now());
     this.prepareRedrive(record, redriveDate);
     await this.store.putExecution(record);
-    this.launch(record, this.definition, JSON.parse(record.input), this.stopSwitch(executionArn), progress, this.definition.TimeoutSeconds);
+    this.launch(
+      record,
+      this.definition,
+      JSON.parse(record.input),
+      this.stopSwitch(executionArn),
+      progress,
+      this.definition.TimeoutSeconds,
+    );
     return { redriveDate };
   }
 
@@ -201,7 +256,11 @@ export class WorkflowRunner {
 
   private async mustGet(executionArn: string): Promise<ExecutionRecord> {
     const record = await this.store.getExecution(executionArn);
-    if (!record) throw new WorkflowApiError('ExecutionDoesNotExist', `Execution does not exist: '${executionArn}'`);
+    if (!record)
+      throw new WorkflowApiError(
+        'ExecutionDoesNotExist',
+        `Execution does not exist: '${executionArn}'`,
+      );
     return record;
   }
 
@@ -244,7 +303,9 @@ export class WorkflowRunner {
     const queue = new SerialQueue();
     const stateMachineName = record.stateMachineArn.split(':').pop() ?? this.name;
     const done = (async () => {
-      const lastId = progress ? ((await this.store.getHistory(record.executionArn)).at(-1)?.id ?? 0) : 0;
+      const lastId = progress
+        ? ((await this.store.getHistory(record.executionArn)).at(-1)?.id ?? 0)
+        : 0;
       const rt: ExecutionRuntime = {
         arn: record.executionArn,
         name: record.name,
@@ -255,20 +316,51 @@ export class WorkflowRunner {
         roleArn: this.roleArn,
         redriveCount: record.redriveCount,
         redriveTime: record.redriveDate,
-        history: new HistoryRecorder(record.executionArn, this.store, this.clock, queue, (e) => this.publish(e), lastId),
+        history: new HistoryRecorder(
+          record.executionArn,
+          this.store,
+          this.clock,
+          queue,
+          (e) => this.publish(e),
+          lastId,
+        ),
         progress: new ProgressTracker(record.executionArn, this.store, queue, progress),
         deps: this.deps,
       };
       if (progress) {
-        rt.history.emit('ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount: record.redriveCount } }, lastId);
+        rt.history.emit(
+          'ExecutionRedriven',
+          { executionRedrivenEventDetails: { redriveCount: record.redriveCount } },
+          lastId,
+        );
       } else {
         const data = payload(input);
-        rt.history.emit('ExecutionStarted', { executionStartedEventDetails: { input: data.text, inputDetails: data.details, roleArn: this.roleArn } }, 0);
+        rt.history.emit(
+          'ExecutionStarted',
+          {
+            executionStartedEventDetails: {
+              input: data.text,
+              inputDetails: data.details,
+              roleArn: this.roleArn,
+            },
+          },
+          0,
+        );
       }
-      return runExecution({ rt, block, record, store: this.store, queue, signal, timeoutSeconds, resume: progress?.[''] });
+      return runExecution({
+        rt,
+        block,
+        record,
+        store: this.store,
+        queue,
+        signal,
+        timeoutSeconds,
+        resume: progress?.[''],
+      });
     })().finally(() => {
       this.live.delete(record.executionArn);
-      if (this.stops.get(record.executionArn)?.signal === signal) this.stops.delete(record.executionArn);
+      if (this.stops.get(record.executionArn)?.signal === signal)
+        this.stops.delete(record.executionArn);
     });
     this.live.set(record.executionArn, done);
     return done;
@@ -276,14 +368,22 @@ export class WorkflowRunner {
 
   /** A Distributed Map item: a child execution with its own history and no outer variables. */
   private async runChild(request: ChildRequest): Promise<unknown> {
-    const previous = request.previousChildArn ? await this.store.getExecution(request.previousChildArn) : undefined;
+    const previous = request.previousChildArn
+      ? await this.store.getExecution(request.previousChildArn)
+      : undefined;
     let finished: ExecutionRecord;
     if (previous && previous.status !== 'SUCCEEDED' && !this.live.has(previous.executionArn)) {
       const progress = await this.store.getProgress(previous.executionArn);
       this.prepareRedrive(previous, new Date(this.clock.now()));
       await this.store.putExecution(previous);
       request.onStarted(previous.executionArn);
-      finished = await this.launch(previous, request.processor, JSON.parse(previous.input), request.signal, progress);
+      finished = await this.launch(
+        previous,
+        request.processor,
+        JSON.parse(previous.input),
+        request.signal,
+        progress,
+      );
     } else {
       const name = randomUUID();
       const label = request.stateMachineArn.split(':stateMachine:')[1] ?? this.name;
@@ -301,11 +401,21 @@ export class WorkflowRunner {
       };
       await this.store.putExecution(record);
       request.onStarted(record.executionArn);
-      finished = await this.launch(record, request.processor, request.input, request.signal, undefined);
+      finished = await this.launch(
+        record,
+        request.processor,
+        request.input,
+        request.signal,
+        undefined,
+      );
     }
     if (finished.status === 'ABORTED' && request.signal.aborted) throw new ScopeAborted();
-    if (finished.status === 'SUCCEEDED') return finished.output === undefined ? null : JSON.parse(finished.output);
-    throw new StatesError(finished.error ?? 'States.Runtime', finished.cause ?? `Child execution ${finished.status}`);
+    if (finished.status === 'SUCCEEDED')
+      return finished.output === undefined ? null : JSON.parse(finished.output);
+    throw new StatesError(
+      finished.error ?? 'States.Runtime',
+      finished.cause ?? `Child execution ${finished.status}`,
+    );
   }
 }
 
@@ -315,7 +425,10 @@ function parseInput(input: unknown): unknown {
     try {
       value = JSON.parse(value);
     } catch (err) {
-      throw new WorkflowApiError('InvalidExecutionInput', `Invalid execution input: ${(err as Error).message}`);
+      throw new WorkflowApiError(
+        'InvalidExecutionInput',
+        `Invalid execution input: ${(err as Error).message}`,
+      );
     }
   }
   try {

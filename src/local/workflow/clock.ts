@@ -45,7 +45,10 @@ export class FakeClock implements Clock {
   private scheduled = false;
   private readonly autoAdvance: boolean;
 
-  constructor(start: Date | number = Date.UTC(2024, 0, 1), options: { autoAdvance?: boolean } = {}) {
+  constructor(
+    start: Date | number = Date.UTC(2024, 0, 1),
+    options: { autoAdvance?: boolean } = {},
+  ) {
     this.current = typeof start === 'number' ? start : start.getTime();
     this.autoAdvance = options.autoAdvance ?? true;
   }
@@ -56,7 +59,12 @@ export class FakeClock implements Clock {
 
   sleep(ms: number, options: { weak?: boolean; signal?: AbortSignal } = {}): Promise<void> {
     return new Promise((resolve) => {
-      const timer: Timer = { due: this.current + Math.max(0, ms), weak: !!options.weak, seq: this.seq++, resolve };
+      const timer: Timer = {
+        due: this.current + Math.max(0, ms),
+        weak: !!options.weak,
+        seq: this.seq++,
+        resolve,
+      };
       this.timers.push(timer);
       options.signal?.addEventListener('abort', () => {
         this.timers = this.timers.filter((t) => t !== timer);

@@ -15,7 +15,11 @@ export function describeRecord(record: ExecutionRecord): ExecutionDescription {
     input: record.input,
     inputDetails: { included: true },
     redriveCount: record.redriveCount,
-    redriveStatus: redrivable ? 'REDRIVABLE' : record.parentExecutionArn && REDRIVABLE.has(record.status) ? 'REDRIVABLE_BY_MAP_RUN' : 'NOT_REDRIVABLE',
+    redriveStatus: redrivable
+      ? 'REDRIVABLE'
+      : record.parentExecutionArn && REDRIVABLE.has(record.status)
+        ? 'REDRIVABLE_BY_MAP_RUN'
+        : 'NOT_REDRIVABLE',
   };
   if (record.stopDate) description.stopDate = new Date(record.stopDate);
   if (record.output !== undefined) {
@@ -25,7 +29,13 @@ export function describeRecord(record: ExecutionRecord): ExecutionDescription {
   if (record.error !== undefined) description.error = record.error;
   if (record.cause !== undefined) description.cause = record.cause;
   if (record.redriveDate) description.redriveDate = new Date(record.redriveDate);
-  if (!redrivable) description.redriveStatusReason = record.status === 'SUCCEEDED' ? 'Execution is SUCCEEDED and cannot be redriven' : record.status === 'RUNNING' ? 'Execution is RUNNING and cannot be redriven' : 'Child executions are redriven through their parent';
+  if (!redrivable)
+    description.redriveStatusReason =
+      record.status === 'SUCCEEDED'
+        ? 'Execution is SUCCEEDED and cannot be redriven'
+        : record.status === 'RUNNING'
+          ? 'Execution is RUNNING and cannot be redriven'
+          : 'Child executions are redriven through their parent';
   if (record.mapRunArn) description.mapRunArn = record.mapRunArn;
   return description;
 }

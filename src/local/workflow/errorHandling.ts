@@ -1,4 +1,4 @@
-import type { StatesError} from './errors.js';
+import type { StatesError } from './errors.js';
 import { StatesErrors, isUncatchable } from './errors.js';
 import type { AslCatcher, AslRetrier } from './types.js';
 
@@ -10,13 +10,18 @@ export function errorMatches(errorEquals: string[], error: string): boolean {
   if (isUncatchable(error)) return false;
   return errorEquals.some((name) => {
     if (name === StatesErrors.ALL) return true;
-    if (name === StatesErrors.TaskFailed) return error !== StatesErrors.Timeout && error !== StatesErrors.HeartbeatTimeout;
+    if (name === StatesErrors.TaskFailed)
+      return error !== StatesErrors.Timeout && error !== StatesErrors.HeartbeatTimeout;
     return name === error;
   });
 }
 
 /** Milliseconds to wait before retry number `attempt + 1` (attempt counts from 0). */
-export function retryDelayMs(retrier: AslRetrier, attempt: number, random: () => number = Math.random): number {
+export function retryDelayMs(
+  retrier: AslRetrier,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const interval = retrier.IntervalSeconds ?? 1;
   const backoff = retrier.BackoffRate ?? 2;
   let seconds = interval * Math.pow(backoff, attempt);
@@ -49,6 +54,9 @@ export class RetryTracker {
 }
 
 /** The first catcher that matches, if any. */
-export function findCatcher(catchers: AslCatcher[] | undefined, err: StatesError): AslCatcher | undefined {
+export function findCatcher(
+  catchers: AslCatcher[] | undefined,
+  err: StatesError,
+): AslCatcher | undefined {
   return catchers?.find((c) => errorMatches(c.ErrorEquals, err.error));
 }

@@ -1,4 +1,4 @@
-import type { StatesError} from './errors.js';
+import type { StatesError } from './errors.js';
 import { asStatesError, StatesErrors } from './errors.js';
 import { payload } from './history.js';
 import { runStates } from './interpreter.js';
@@ -30,25 +30,38 @@ export async function runExecution(attempt: ExecutionAttempt): Promise<Execution
   const stop = new AbortController();
   const forward = (): void => stop.abort();
   attempt.signal.addEventListener('abort', forward);
-  const scope: Scope = { rt, path: '', outer: {}, local: {}, prevEventId: rt.history.lastEventId, signal: stop.signal };
+  const scope: Scope = {
+    rt,
+    path: '',
+    outer: {},
+    local: {},
+    prevEventId: rt.history.lastEventId,
+    signal: stop.signal,
+  };
   const timeout = new AbortController();
   let timedOut = false;
   if (attempt.timeoutSeconds) {
-    void rt.deps.clock.sleep(attempt.timeoutSeconds * 1000, { weak: true, signal: timeout.signal }).then(() => {
-      if (timeout.signal.aborted) return;
-      timedOut = true;
-      stop.abort();
-    });
+    void rt.deps.clock
+      .sleep(attempt.timeoutSeconds * 1000, { weak: true, signal: timeout.signal })
+      .then(() => {
+        if (timeout.signal.aborted) return;
+        timedOut = true;
+        stop.abort();
+      });
   }
   try {
     const output = await runStates(attempt.block, rt.input, scope, attempt.resume);
     const data = payload(output);
-    emit(scope, 'ExecutionSucceeded', { executionSucceededEventDetails: { output: data.text, outputDetails: data.details } });
+    emit(scope, 'ExecutionSucceeded', {
+      executionSucceededEventDetails: { output: data.text, outputDetails: data.details },
+    });
     Object.assign(record, { status: 'SUCCEEDED', output: data.text });
   } catch (thrown) {
     if (timedOut) {
       const cause = `The execution timed out after ${attempt.timeoutSeconds} seconds`;
-      emit(scope, 'ExecutionTimedOut', { executionTimedOutEventDetails: { error: StatesErrors.Timeout, cause } });
+      emit(scope, 'ExecutionTimedOut', {
+        executionTimedOutEventDetails: { error: StatesErrors.Timeout, cause },
+      });
       Object.assign(record, { status: 'TIMED_OUT', error: StatesErrors.Timeout, cause });
     } else if (thrown instanceof ScopeAborted) {
       // A stop with a reason (`WorkflowRunner.stopAll`) says why; a parent Map/Parallel's abort does not.

@@ -16,7 +16,8 @@ function fail(message: string): never {
 /** `$partition(array, size)`: chunks of `size` (DG transforming-data.html). */
 export function partition(array: unknown, size: unknown): unknown[][] {
   if (!Array.isArray(array)) fail('$partition: the first argument must be an array');
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) fail('$partition: the chunk size must be a positive integer');
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1)
+    fail('$partition: the chunk size must be a positive integer');
   const chunks: unknown[][] = [];
   for (let i = 0; i < array.length; i += size) chunks.push(array.slice(i, i + size));
   return chunks;
@@ -24,7 +25,8 @@ export function partition(array: unknown, size: unknown): unknown[][] {
 
 /** `$range(start, end, step)`: end inclusive; one value comes back as a scalar, as on AWS. */
 export function range(start: unknown, end: unknown, step: unknown): unknown {
-  if (![start, end, step].every((n) => typeof n === 'number' && Number.isInteger(n))) fail('$range: arguments must be integers');
+  if (![start, end, step].every((n) => typeof n === 'number' && Number.isInteger(n)))
+    fail('$range: arguments must be integers');
   const [s, e, st] = [start as number, end as number, step as number];
   if (st === 0) fail('$range: step must not be 0');
   const values: number[] = [];
@@ -38,7 +40,10 @@ export function range(start: unknown, end: unknown, step: unknown): unknown {
 /** `$hash(value, algorithm)`: hex digest with MD5, SHA-1, SHA-256, SHA-384 or SHA-512. */
 export function hash(value: unknown, algorithm: unknown): string {
   const alg = HASH_ALGORITHMS[String(algorithm)];
-  if (!alg) fail(`$hash: unsupported algorithm '${String(algorithm)}' (use ${Object.keys(HASH_ALGORITHMS).join(', ')})`);
+  if (!alg)
+    fail(
+      `$hash: unsupported algorithm '${String(algorithm)}' (use ${Object.keys(HASH_ALGORITHMS).join(', ')})`,
+    );
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return createHash(alg).update(text).digest('hex');
 }
@@ -46,7 +51,8 @@ export function hash(value: unknown, algorithm: unknown): string {
 /** `$random([seed])`: a number in [0, 1); the same seed gives the same number. */
 export function random(seed?: unknown): number {
   if (seed === undefined) return Math.random();
-  if (typeof seed !== 'number' || !Number.isInteger(seed)) fail('$random: the seed must be an integer');
+  if (typeof seed !== 'number' || !Number.isInteger(seed))
+    fail('$random: the seed must be an integer');
   // mulberry32: tiny, deterministic, good enough for sampling.
   let t = (seed + 0x6d2b79f5) | 0;
   t = Math.imul(t ^ (t >>> 15), t | 1);

@@ -30,7 +30,12 @@ const HANDLERS: Record<AslState['Type'], (run: StateRun) => Promise<StateOutcome
  * its saved input and variables. Each state's entry is checkpointed so a later redrive can
  * resume exactly there. Returns the scope's output or throws a StatesError.
  */
-export async function runStates(block: AslStates, input: unknown, scope: Scope, resume?: ScopeProgress): Promise<unknown> {
+export async function runStates(
+  block: AslStates,
+  input: unknown,
+  scope: Scope,
+  resume?: ScopeProgress,
+): Promise<unknown> {
   const { progress } = scope.rt;
   if (resume?.status === 'SUCCEEDED') return resume.output;
   let name = resume?.state ?? block.StartAt;
@@ -42,12 +47,22 @@ export async function runStates(block: AslStates, input: unknown, scope: Scope, 
     const state = block.States[name];
     if (!state) throw new StatesError(StatesErrors.Runtime, `State '${name}' does not exist`);
     const entryVariables = structuredClone(scope.local);
-    progress.set(scope.path, { status: 'RUNNING', state: name, input: stateInput, variables: entryVariables });
+    progress.set(scope.path, {
+      status: 'RUNNING',
+      state: name,
+      input: stateInput,
+      variables: entryVariables,
+    });
     let outcome: StateOutcome;
     try {
       outcome = await runState(name, state, stateInput, scope, redrive);
     } catch (err) {
-      progress.set(scope.path, { status: 'FAILED', state: name, input: stateInput, variables: entryVariables });
+      progress.set(scope.path, {
+        status: 'FAILED',
+        state: name,
+        input: stateInput,
+        variables: entryVariables,
+      });
       throw err;
     }
     redrive = false;
@@ -60,11 +75,21 @@ export async function runStates(block: AslStates, input: unknown, scope: Scope, 
   }
 }
 
-async function runState(name: string, state: AslState, input: unknown, scope: Scope, redrive: boolean): Promise<StateOutcome> {
+async function runState(
+  name: string,
+  state: AslState,
+  input: unknown,
+  scope: Scope,
+  redrive: boolean,
+): Promise<StateOutcome> {
   const clock = scope.rt.deps.clock;
   const enteredTime = new Date(clock.now()).toISOString();
   const enteredEventId = emit(scope, `${state.Type}StateEntered` as HistoryEventType, {
-    stateEnteredEventDetails: { name, input: payload(input).text, inputDetails: payload(input).details },
+    stateEnteredEventDetails: {
+      name,
+      input: payload(input).text,
+      inputDetails: payload(input).details,
+    },
   });
   const run: StateRun = { name, state, input, scope, enteredEventId, enteredTime, redrive };
   let outcome: StateOutcome;
@@ -78,7 +103,12 @@ async function runState(name: string, state: AslState, input: unknown, scope: Sc
     const err = asStatesError(thrown);
     if (err.error === StatesErrors.QueryEvaluationError && err.location) {
       emit(scope, 'EvaluationFailed', {
-        evaluationFailedEventDetails: { error: err.error, cause: err.cause, location: err.location, state: name },
+        evaluationFailedEventDetails: {
+          error: err.error,
+          cause: err.cause,
+          location: err.location,
+          state: name,
+        },
       });
     }
     throw err;
@@ -86,12 +116,19 @@ async function runState(name: string, state: AslState, input: unknown, scope: Sc
   if (state.Type !== 'Fail') {
     const assigned = Object.keys(outcome.assign).length
       ? {
-          assignedVariables: Object.fromEntries(Object.entries(outcome.assign).map(([k, v]) => [k, JSON.stringify(v)])),
+          assignedVariables: Object.fromEntries(
+            Object.entries(outcome.assign).map(([k, v]) => [k, JSON.stringify(v)]),
+          ),
           assignedVariablesDetails: { truncated: false },
         }
       : {};
     emit(scope, `${state.Type}StateExited` as HistoryEventType, {
-      stateExitedEventDetails: { name, output: payload(outcome.output).text, outputDetails: payload(outcome.output).details, ...assigned },
+      stateExitedEventDetails: {
+        name,
+        output: payload(outcome.output).text,
+        outputDetails: payload(outcome.output).details,
+        ...assigned,
+      },
     });
   }
   return outcome;
@@ -101,7 +138,10 @@ async function runState(name: string, state: AslState, input: unknown, scope: Sc
 function applyAssign(scope: Scope, assign: Record<string, unknown>, stateName: string): void {
   for (const [key, value] of Object.entries(assign)) {
     if (key in scope.outer && !(key in scope.local)) {
-      throw new StatesError(StatesErrors.Runtime, `State '${stateName}' cannot assign variable '${key}': it is defined in an outer scope`);
+      throw new StatesError(
+        StatesErrors.Runtime,
+        `State '${stateName}' cannot assign variable '${key}': it is defined in an outer scope`,
+      );
     }
     scope.local[key] = value;
   }

@@ -2,7 +2,13 @@ import Papa from 'papaparse';
 import { StatesError, StatesErrors } from './errors.js';
 import type { AslState, ObjectReader } from './types.js';
 
-const DELIMITERS: Record<string, string> = { COMMA: ',', PIPE: '|', SEMICOLON: ';', SPACE: ' ', TAB: '\t' };
+const DELIMITERS: Record<string, string> = {
+  COMMA: ',',
+  PIPE: '|',
+  SEMICOLON: ';',
+  SPACE: ' ',
+  TAB: '\t',
+};
 
 /** The evaluated ItemReader settings. */
 export interface ReaderRequest {
@@ -20,11 +26,21 @@ function readerFailed(message: string): never {
  * Reads Map items from one S3 object (`s3:getObject`) as JSON (an array), JSONL or CSV
  * (DG input-output-itemreader.html): CSV rows become objects of strings keyed by the header.
  */
-export async function readItems(request: ReaderRequest, reader: ObjectReader | undefined): Promise<unknown[]> {
-  if (!/:s3:getObject$/.test(request.resource)) readerFailed(`ItemReader resource '${request.resource}' is not supported locally (only arn:aws:states:::s3:getObject)`);
-  if (!reader) readerFailed('No objectReader was given to the WorkflowRunner, so ItemReader cannot read S3 objects');
+export async function readItems(
+  request: ReaderRequest,
+  reader: ObjectReader | undefined,
+): Promise<unknown[]> {
+  if (!/:s3:getObject$/.test(request.resource))
+    readerFailed(
+      `ItemReader resource '${request.resource}' is not supported locally (only arn:aws:states:::s3:getObject)`,
+    );
+  if (!reader)
+    readerFailed(
+      'No objectReader was given to the WorkflowRunner, so ItemReader cannot read S3 objects',
+    );
   const args = (request.arguments ?? {}) as { Bucket?: unknown; Key?: unknown };
-  if (typeof args.Bucket !== 'string' || typeof args.Key !== 'string') readerFailed('ItemReader Arguments must have string Bucket and Key');
+  if (typeof args.Bucket !== 'string' || typeof args.Key !== 'string')
+    readerFailed('ItemReader Arguments must have string Bucket and Key');
   let text: string;
   try {
     text = await reader(args.Bucket, args.Key);
@@ -40,7 +56,8 @@ export async function readItems(request: ReaderRequest, reader: ObjectReader | u
     } catch (err) {
       readerFailed(`s3://${args.Bucket}/${args.Key} is not valid JSON: ${(err as Error).message}`);
     }
-    if (!Array.isArray(parsed)) readerFailed(`s3://${args.Bucket}/${args.Key} must hold a JSON array`);
+    if (!Array.isArray(parsed))
+      readerFailed(`s3://${args.Bucket}/${args.Key} must hold a JSON array`);
     items = parsed;
   } else if (type === 'JSONL') {
     items = text
@@ -65,6 +82,8 @@ function parseCsv(text: string, config: ReaderRequest['config']): Record<string,
   const delimiter = DELIMITERS[config.CSVDelimiter ?? 'COMMA'] ?? ',';
   const rows = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: true }).data;
   const given = config.CSVHeaderLocation === 'GIVEN';
-  const header = given ? (config.CSVHeaders ?? readerFailed('CSVHeaderLocation GIVEN needs CSVHeaders')) : rows.shift() ?? [];
+  const header = given
+    ? (config.CSVHeaders ?? readerFailed('CSVHeaderLocation GIVEN needs CSVHeaders'))
+    : (rows.shift() ?? []);
   return rows.map((row) => Object.fromEntries(header.map((name, i) => [name, row[i] ?? ''])));
 }

@@ -56,10 +56,15 @@ async function evaluateExpression(source: string, env: EvalEnv, field: string): 
   const body = expressionBody(source);
   let result: unknown;
   try {
-    const bindings: Record<string, unknown> = { ...stepFunctionsFunctions, ...env.variables, states: env.states };
+    const bindings: Record<string, unknown> = {
+      ...stepFunctionsFunctions,
+      ...env.variables,
+      states: env.states,
+    };
     result = await compile(body).evaluate(env.states.input, bindings);
   } catch (err) {
-    if (err instanceof StatesError) throw new StatesError(err.error, `${prefix(env)} ${err.cause}`, field);
+    if (err instanceof StatesError)
+      throw new StatesError(err.error, `${prefix(env)} ${err.cause}`, field);
     const e = err as { code?: string; message?: string };
     const detail = e.code ? `${e.code}: ${e.message}` : String(e.message ?? err);
     throw new StatesError(
@@ -82,16 +87,22 @@ async function evaluateExpression(source: string, env: EvalEnv, field: string): 
  * Evaluates a field template: a `{% %}` string, or an object/array whose strings may be
  * expressions (each evaluated where it sits), or a literal. Field names follow AWS: `Output/a[0]`.
  */
-export async function evaluateTemplate(template: unknown, env: EvalEnv, field: string): Promise<unknown> {
+export async function evaluateTemplate(
+  template: unknown,
+  env: EvalEnv,
+  field: string,
+): Promise<unknown> {
   if (isExpression(template)) return evaluateExpression(template, env, field);
   if (Array.isArray(template)) {
     const out: unknown[] = [];
-    for (let i = 0; i < template.length; i++) out.push(await evaluateTemplate(template[i], env, `${field}[${i}]`));
+    for (let i = 0; i < template.length; i++)
+      out.push(await evaluateTemplate(template[i], env, `${field}[${i}]`));
     return out;
   }
   if (template !== null && typeof template === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(template)) out[key] = await evaluateTemplate(value, env, `${field}/${key}`);
+    for (const [key, value] of Object.entries(template))
+      out[key] = await evaluateTemplate(value, env, `${field}/${key}`);
     return out;
   }
   return template;
@@ -105,6 +116,7 @@ export async function evaluateAssign(
 ): Promise<Record<string, unknown>> {
   if (!assign) return {};
   const values: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(assign)) values[name] = await evaluateTemplate(value, env, `${field}/${name}`);
+  for (const [name, value] of Object.entries(assign))
+    values[name] = await evaluateTemplate(value, env, `${field}/${name}`);
   return values;
 }

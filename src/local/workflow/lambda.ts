@@ -29,9 +29,15 @@ export function resolveLambda(
   accountId: string,
 ): ResolvedLambda | undefined {
   const name = functionNameOf(ref);
-  const key = lambdas[ref] ? ref : lambdas[name] ? name : Object.keys(lambdas).find((k) => functionNameOf(k) === name);
+  const key = lambdas[ref]
+    ? ref
+    : lambdas[name]
+      ? name
+      : Object.keys(lambdas).find((k) => functionNameOf(k) === name);
   if (!key) return undefined;
-  const functionArn = FUNCTION_ARN.test(ref) ? ref : `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+  const functionArn = FUNCTION_ARN.test(ref)
+    ? ref
+    : `arn:aws:lambda:${region}:${accountId}:function:${name}`;
   return { handler: lambdas[key]!, functionName: name, functionArn };
 }
 
@@ -39,7 +45,10 @@ export function resolveLambda(
 export function lambdaFailure(thrown: unknown, requestId: string): StatesError {
   const err = thrown instanceof Error ? thrown : new Error(String(thrown));
   const errorType = err.name || 'Error';
-  const stackTrace = (err.stack ?? '').split('\n').slice(1).map((line) => line.trim());
+  const stackTrace = (err.stack ?? '')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim());
   const cause = JSON.stringify({ errorMessage: err.message, errorType, requestId, stackTrace });
   return new StatesError(errorType, cause);
 }
@@ -56,7 +65,11 @@ export interface InvokeOptions {
  * follows the clock, the return value as JSON, a thrown error as `{errorType, errorMessage}`,
  * and States.Timeout when TimeoutSeconds passes on the clock first.
  */
-export async function invokeLambda(fn: ResolvedLambda, event: unknown, options: InvokeOptions): Promise<unknown> {
+export async function invokeLambda(
+  fn: ResolvedLambda,
+  event: unknown,
+  options: InvokeOptions,
+): Promise<unknown> {
   const { clock, timeoutMs } = options;
   const requestId = randomUUID();
   const deadline = clock.now() + (timeoutMs ?? 900_000);
@@ -79,9 +92,19 @@ export async function invokeLambda(fn: ResolvedLambda, event: unknown, options: 
   let onStop: (() => void) | undefined;
   try {
     const racers: Promise<unknown>[] = [call];
-    if (timeoutMs !== undefined) racers.push(clock.sleep(timeoutMs, { weak: true, signal: guard.signal }).then(() => timedOut));
+    if (timeoutMs !== undefined)
+      racers.push(
+        clock.sleep(timeoutMs, { weak: true, signal: guard.signal }).then(() => timedOut),
+      );
     // A stopped execution does not wait for its handlers: the call is abandoned (its result ignored).
-    if (signal) racers.push(new Promise((resolve) => (signal.aborted ? resolve(stopped) : signal.addEventListener('abort', (onStop = () => resolve(stopped))))));
+    if (signal)
+      racers.push(
+        new Promise((resolve) =>
+          signal.aborted
+            ? resolve(stopped)
+            : signal.addEventListener('abort', (onStop = () => resolve(stopped))),
+        ),
+      );
     const result = await Promise.race(racers);
     if (result === stopped) {
       call.catch(() => undefined);

@@ -68,9 +68,19 @@ export interface AslState {
   ItemReader?: {
     Resource: string;
     Arguments?: unknown;
-    ReaderConfig?: { InputType?: string; CSVHeaderLocation?: string; CSVHeaders?: string[]; CSVDelimiter?: string; MaxItems?: unknown };
+    ReaderConfig?: {
+      InputType?: string;
+      CSVHeaderLocation?: string;
+      CSVHeaders?: string[];
+      CSVDelimiter?: string;
+      MaxItems?: unknown;
+    };
   };
-  ItemBatcher?: { MaxItemsPerBatch?: unknown; MaxInputBytesPerBatch?: unknown; BatchInput?: unknown };
+  ItemBatcher?: {
+    MaxItemsPerBatch?: unknown;
+    MaxInputBytesPerBatch?: unknown;
+    BatchInput?: unknown;
+  };
   ResultWriter?: unknown;
   Label?: string;
 }
@@ -113,13 +123,18 @@ export type TaskIntegration = (request: TaskIntegrationRequest) => Promise<unkno
 export type ObjectReader = (bucket: string, key: string) => Promise<string>;
 
 /** One history event, shaped like GetExecutionHistory's (ids and timestamps always set). */
-export type HistoryEvent = SdkHistoryEvent & { id: number; timestamp: Date; type: HistoryEventType };
+export type HistoryEvent = SdkHistoryEvent & {
+  id: number;
+  timestamp: Date;
+  type: HistoryEventType;
+};
 
 /** A history event as seen by a subscriber: it names its execution. */
 export type ExecutionEvent = HistoryEvent & { executionArn: string };
 
 /** Execution status, as in DescribeExecution. */
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+export type ExecutionStatus =
+  'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
 
 /** DescribeExecution's answer. */
 export interface ExecutionDescription {

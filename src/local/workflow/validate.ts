@@ -2,14 +2,30 @@ import { createRequire } from 'node:module';
 import { DefinitionError } from './errors.js';
 import type { AslDefinition, AslState, AslStates } from './types.js';
 
-type AslValidator = (definition: unknown, options?: { checkPaths: boolean; checkArn: boolean }) => { isValid: boolean; errorsText: (separator?: string) => string };
+type AslValidator = (
+  definition: unknown,
+  options?: { checkPaths: boolean; checkArn: boolean },
+) => { isValid: boolean; errorsText: (separator?: string) => string };
 const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator;
 
 /** Fields a JSONata state must not carry (SPEC JSONata table; DG transforming-data.html). */
 const JSONPATH_ONLY_FIELDS = [
-  'InputPath', 'OutputPath', 'ResultPath', 'Parameters', 'ResultSelector', 'Result', 'ItemsPath',
-  'SecondsPath', 'TimestampPath', 'ErrorPath', 'CausePath', 'TimeoutSecondsPath', 'HeartbeatSecondsPath',
-  'MaxConcurrencyPath', 'ToleratedFailureCountPath', 'ToleratedFailurePercentagePath',
+  'InputPath',
+  'OutputPath',
+  'ResultPath',
+  'Parameters',
+  'ResultSelector',
+  'Result',
+  'ItemsPath',
+  'SecondsPath',
+  'TimestampPath',
+  'ErrorPath',
+  'CausePath',
+  'TimeoutSecondsPath',
+  'HeartbeatSecondsPath',
+  'MaxConcurrencyPath',
+  'ToleratedFailureCountPath',
+  'ToleratedFailurePercentagePath',
 ];
 
 /**
@@ -17,7 +33,10 @@ const JSONPATH_ONLY_FIELDS = [
  * checks, then the JSONata rules (no JSONPath fields or `.$` keys, no downgrade to JSONPath, no
  * `$eval`, inner scopes not assigning outer variables). Throws DefinitionError listing them all.
  */
-export function validateDefinition(definition: AslDefinition, options: { skipSchema?: boolean } = {}): void {
+export function validateDefinition(
+  definition: AslDefinition,
+  options: { skipSchema?: boolean } = {},
+): void {
   const problems: string[] = [];
   if (!options.skipSchema) {
     const schemaProblem = schemaCheck(definition);
@@ -34,29 +53,49 @@ function schemaCheck(definition: AslDefinition): string | undefined {
   const key = JSON.stringify(definition);
   if (!verdicts.has(key)) {
     // asl-validator writes QueryLanguage into the states it reads: give it a copy.
-    const result = aslValidator(structuredClone(definition), { checkPaths: false, checkArn: false });
+    const result = aslValidator(structuredClone(definition), {
+      checkPaths: false,
+      checkArn: false,
+    });
     verdicts.set(key, result.isValid ? undefined : `asl-validator: ${result.errorsText('; ')}`);
   }
   return verdicts.get(key);
 }
 
-function walk(block: AslStates, machineLanguage: string, prefix: string, outerNames: Set<string>, problems: string[]): void {
+function walk(
+  block: AslStates,
+  machineLanguage: string,
+  prefix: string,
+  outerNames: Set<string>,
+  problems: string[],
+): void {
   const states = block.States ?? {};
   const assigned = new Set<string>();
-  for (const state of Object.values(states)) for (const name of assignedNames(state)) assigned.add(name);
+  for (const state of Object.values(states))
+    for (const name of assignedNames(state)) assigned.add(name);
   for (const name of assigned) {
-    if (outerNames.has(name)) problems.push(`SCHEMA_VALIDATION_FAILED: Variable '${name}' is assigned in an inner scope but defined in an outer scope at ${prefix || '/'}`);
+    if (outerNames.has(name))
+      problems.push(
+        `SCHEMA_VALIDATION_FAILED: Variable '${name}' is assigned in an inner scope but defined in an outer scope at ${prefix || '/'}`,
+      );
   }
   const visible = new Set([...outerNames, ...assigned]);
   for (const [name, state] of Object.entries(states)) {
     const at = `${prefix}/States/${name}`;
     checkState(state, machineLanguage, at, problems);
-    for (const [i, branch] of (state.Branches ?? []).entries()) walk(branch, machineLanguage, `${at}/Branches[${i}]`, visible, problems);
+    for (const [i, branch] of (state.Branches ?? []).entries())
+      walk(branch, machineLanguage, `${at}/Branches[${i}]`, visible, problems);
     const processor = state.ItemProcessor ?? state.Iterator;
     if (processor) {
       // Distributed children do not see outer variables, so they may reuse the names.
       const distributed = processor.ProcessorConfig?.Mode === 'DISTRIBUTED';
-      walk(processor, machineLanguage, `${at}/ItemProcessor`, distributed ? new Set() : visible, problems);
+      walk(
+        processor,
+        machineLanguage,
+        `${at}/ItemProcessor`,
+        distributed ? new Set() : visible,
+        problems,
+      );
     }
   }
 }
@@ -69,22 +108,36 @@ function assignedNames(state: AslState): string[] {
   ];
 }
 
-function checkState(state: AslState, machineLanguage: string, at: string, problems: string[]): void {
+function checkState(
+  state: AslState,
+  machineLanguage: string,
+  at: string,
+  problems: string[],
+): void {
   if (machineLanguage === 'JSONata' && state.QueryLanguage === 'JSONPath') {
-    problems.push(`SCHEMA_VALIDATION_FAILED: 'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine at ${at}`);
+    problems.push(
+      `SCHEMA_VALIDATION_FAILED: 'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine at ${at}`,
+    );
     return;
   }
   const language = state.QueryLanguage ?? machineLanguage;
   if (language !== 'JSONata') {
-    problems.push(`State at ${at} uses JSONPath: this runner executes JSONata states only (set "QueryLanguage": "JSONata")`);
+    problems.push(
+      `State at ${at} uses JSONPath: this runner executes JSONata states only (set "QueryLanguage": "JSONata")`,
+    );
     return;
   }
   for (const field of JSONPATH_ONLY_FIELDS) {
-    if (field in state) problems.push(`SCHEMA_VALIDATION_FAILED: The QueryLanguage is set to 'JSONata', but field '${field}' is only supported for the 'JSONPath' QueryLanguage at ${at}`);
+    if (field in state)
+      problems.push(
+        `SCHEMA_VALIDATION_FAILED: The QueryLanguage is set to 'JSONata', but field '${field}' is only supported for the 'JSONPath' QueryLanguage at ${at}`,
+      );
   }
   for (const [i, rule] of (state.Choices ?? []).entries()) {
     if ('Variable' in rule || 'And' in rule || 'Or' in rule || 'Not' in rule) {
-      problems.push(`SCHEMA_VALIDATION_FAILED: The QueryLanguage is set to 'JSONata', but a JSONPath Choice rule (Variable/And/Or/Not) is used at ${at}/Choices[${i}]`);
+      problems.push(
+        `SCHEMA_VALIDATION_FAILED: The QueryLanguage is set to 'JSONata', but a JSONPath Choice rule (Variable/And/Or/Not) is used at ${at}/Choices[${i}]`,
+      );
     }
   }
   const templates: [string, unknown][] = [
@@ -92,7 +145,10 @@ function checkState(state: AslState, machineLanguage: string, at: string, proble
     ['Output', state.Output],
     ['Assign', state.Assign],
     ['ItemSelector', state.ItemSelector],
-    ...(state.Catch ?? []).flatMap((c, i): [string, unknown][] => [[`Catch[${i}]/Output`, c.Output], [`Catch[${i}]/Assign`, c.Assign]]),
+    ...(state.Catch ?? []).flatMap((c, i): [string, unknown][] => [
+      [`Catch[${i}]/Output`, c.Output],
+      [`Catch[${i}]/Assign`, c.Assign],
+    ]),
     ...(state.Choices ?? []).flatMap((c, i): [string, unknown][] => [[`Choices[${i}]`, c]]),
   ];
   for (const [field, template] of templates) checkTemplate(template, `${at}/${field}`, problems);
@@ -100,14 +156,20 @@ function checkState(state: AslState, machineLanguage: string, at: string, proble
 
 function checkTemplate(template: unknown, at: string, problems: string[]): void {
   if (typeof template === 'string') {
-    if (/^\{%[\s\S]*\$eval\s*\(/.test(template)) problems.push(`SCHEMA_VALIDATION_FAILED: The JSONata function '$eval' is not supported at ${at}`);
+    if (/^\{%[\s\S]*\$eval\s*\(/.test(template))
+      problems.push(
+        `SCHEMA_VALIDATION_FAILED: The JSONata function '$eval' is not supported at ${at}`,
+      );
     return;
   }
   if (Array.isArray(template)) {
     template.forEach((item, i) => checkTemplate(item, `${at}[${i}]`, problems));
   } else if (template !== null && typeof template === 'object') {
     for (const [key, value] of Object.entries(template)) {
-      if (key.endsWith('.$')) problems.push(`SCHEMA_VALIDATION_FAILED: The field '${key}' uses JSONPath ('.$' suffix), which is not supported for the 'JSONata' QueryLanguage at ${at}`);
+      if (key.endsWith('.$'))
+        problems.push(
+          `SCHEMA_VALIDATION_FAILED: The field '${key}' uses JSONPath ('.$' suffix), which is not supported for the 'JSONata' QueryLanguage at ${at}`,
+        );
       checkTemplate(value, `${at}/${key}`, problems);
     }
   }

@@ -18,7 +18,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let fileNo = 0;
 
 /** Encodes, writes to the temp dir and reads back with DuckDB. */
-async function roundTrip(fields: ParquetField[], columns: Record<string, unknown[]>, rowGroupSize?: number) {
+async function roundTrip(
+  fields: ParquetField[],
+  columns: Record<string, unknown[]>,
+  rowGroupSize?: number,
+) {
   const bytes = encodeParquet(fields, columns, rowGroupSize ? { rowGroupSize } : undefined);
   const path = join(dir, `f${fileNo++}.parquet`);
   writeFileSync(path, bytes);
@@ -29,8 +33,18 @@ const DAY = 86_400_000;
 
 describe('encodeParquet through DuckDB', () => {
   it.each([
-    ['string', 'VARCHAR', ['a', 'héllo wörld ✓ 🦆', '', null, '日本語'], ['a', 'héllo wörld ✓ 🦆', '', null, '日本語']],
-    ['int', 'INTEGER', [0, -1, 2147483647, -2147483648, null], [0, -1, 2147483647, -2147483648, null]],
+    [
+      'string',
+      'VARCHAR',
+      ['a', 'héllo wörld ✓ 🦆', '', null, '日本語'],
+      ['a', 'héllo wörld ✓ 🦆', '', null, '日本語'],
+    ],
+    [
+      'int',
+      'INTEGER',
+      [0, -1, 2147483647, -2147483648, null],
+      [0, -1, 2147483647, -2147483648, null],
+    ],
     [
       'bigint',
       'BIGINT',
@@ -39,14 +53,36 @@ describe('encodeParquet through DuckDB', () => {
     ],
     ['double', 'DOUBLE', [0, -1.5, 1e300, 0.1, null], [0, -1.5, 1e300, 0.1, null]],
     ['boolean', 'BOOLEAN', [true, false, null, true, false], [true, false, null, true, false]],
-    ['date', 'DATE', [0, -1, -719162, 2932896, null], ['1970-01-01', '1969-12-31', '0001-01-01', '9999-12-31', null]],
+    [
+      'date',
+      'DATE',
+      [0, -1, -719162, 2932896, null],
+      ['1970-01-01', '1969-12-31', '0001-01-01', '9999-12-31', null],
+    ],
     [
       'timestamp',
       'TIMESTAMP WITH TIME ZONE',
-      [0, -DAY - 1, Date.UTC(2024, 1, 29, 13, 45, 1, 234), Date.UTC(9999, 11, 31, 23, 59, 59, 999), null],
-      ['1970-01-01 00:00:00+00', '1969-12-30 23:59:59.999+00', '2024-02-29 13:45:01.234+00', '9999-12-31 23:59:59.999+00', null],
+      [
+        0,
+        -DAY - 1,
+        Date.UTC(2024, 1, 29, 13, 45, 1, 234),
+        Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+        null,
+      ],
+      [
+        '1970-01-01 00:00:00+00',
+        '1969-12-30 23:59:59.999+00',
+        '2024-02-29 13:45:01.234+00',
+        '9999-12-31 23:59:59.999+00',
+        null,
+      ],
     ],
-    ['decimal(9,2)', 'DECIMAL(9,2)', [-12345n, 0n, 999999999n, -999999999n, null], ['-123.45', '0.00', '9999999.99', '-9999999.99', null]],
+    [
+      'decimal(9,2)',
+      'DECIMAL(9,2)',
+      [-12345n, 0n, 999999999n, -999999999n, null],
+      ['-123.45', '0.00', '9999999.99', '-9999999.99', null],
+    ],
     [
       'decimal(18,4)',
       'DECIMAL(18,4)',
@@ -57,11 +93,24 @@ describe('encodeParquet through DuckDB', () => {
       'decimal(38,10)',
       'DECIMAL(38,10)',
       [10n ** 38n - 1n, -(10n ** 38n - 1n), -1n, 12345678901234567890n, null],
-      ['9999999999999999999999999999.9999999999', '-9999999999999999999999999999.9999999999', '-0.0000000001', '1234567890.1234567890', null],
+      [
+        '9999999999999999999999999999.9999999999',
+        '-9999999999999999999999999999.9999999999',
+        '-0.0000000001',
+        '1234567890.1234567890',
+        null,
+      ],
     ],
-    ['decimal(20,0)', 'DECIMAL(20,0)', [-(10n ** 19n), 1n, null, 0n, 99999999999999999999n], ['-10000000000000000000', '1', null, '0', '99999999999999999999']],
+    [
+      'decimal(20,0)',
+      'DECIMAL(20,0)',
+      [-(10n ** 19n), 1n, null, 0n, 99999999999999999999n],
+      ['-10000000000000000000', '1', null, '0', '99999999999999999999'],
+    ],
   ] as const)('%s reads back as %s with exact values', async (type, duckType, values, expected) => {
-    const { types, rows } = await roundTrip([{ name: 'v', type, nullable: true }], { v: [...values] });
+    const { types, rows } = await roundTrip([{ name: 'v', type, nullable: true }], {
+      v: [...values],
+    });
     expect(types).toEqual({ v: duckType });
     expect(rows.map((r) => r.v)).toEqual(expected);
   });
@@ -72,8 +121,12 @@ describe('encodeParquet through DuckDB', () => {
       { name: 'name', type: 'string', nullable: true },
     ];
     const { bytes, rows } = await roundTrip(fields, { id: [1n, 2n], name: [null, 'x'] });
-    const meta = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-    const repetition = Object.fromEntries(meta.schema.slice(1).map((e) => [e.name, e.repetition_type]));
+    const meta = parquetMetadata(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    );
+    const repetition = Object.fromEntries(
+      meta.schema.slice(1).map((e) => [e.name, e.repetition_type]),
+    );
     expect(repetition).toEqual({ id: 'REQUIRED', name: 'OPTIONAL' });
     expect(rows).toEqual([
       { id: '1', name: null },
@@ -82,8 +135,12 @@ describe('encodeParquet through DuckDB', () => {
   });
 
   it('writes the timestamp as INT64 millis adjusted to UTC and compresses with GZIP', () => {
-    const bytes = encodeParquet([{ name: 't', type: 'timestamp', nullable: true }], { t: [1, null, 2n] });
-    const meta = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    const bytes = encodeParquet([{ name: 't', type: 'timestamp', nullable: true }], {
+      t: [1, null, 2n],
+    });
+    const meta = parquetMetadata(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    );
     expect(meta.schema[1]).toMatchObject({
       type: 'INT64',
       logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
@@ -98,7 +155,11 @@ describe('encodeParquet through DuckDB', () => {
       { name: 'amount', type: 'decimal(12,2)', nullable: true },
     ];
     const { types, rows } = await roundTrip(fields, { id: [], at: [], amount: [] });
-    expect(types).toEqual({ id: 'BIGINT', at: 'TIMESTAMP WITH TIME ZONE', amount: 'DECIMAL(12,2)' });
+    expect(types).toEqual({
+      id: 'BIGINT',
+      at: 'TIMESTAMP WITH TIME ZONE',
+      amount: 'DECIMAL(12,2)',
+    });
     expect(rows).toEqual([]);
   });
 
@@ -132,11 +193,14 @@ describe('encodeParquet input checks', () => {
     ['decimal(4,2)', -10000n],
     ['decimal(4,2)', 1.5],
   ] as const)('rejects a %s column given %s', (type, value) => {
-    expect(() => encodeParquet([{ name: 'v', type, nullable: true }], { v: [value] })).toThrow(ParquetValueError);
+    expect(() => encodeParquet([{ name: 'v', type, nullable: true }], { v: [value] })).toThrow(
+      ParquetValueError,
+    );
   });
 
   it('rejects null in a non-nullable column with the row number', () => {
-    const run = () => encodeParquet([{ name: 'v', type: 'int', nullable: false }], { v: [1, null] });
+    const run = () =>
+      encodeParquet([{ name: 'v', type: 'int', nullable: false }], { v: [1, null] });
     expect(run).toThrow(ParquetValueError);
     expect(run).toThrow(/non-nullable column v/);
   });
@@ -151,7 +215,9 @@ describe('encodeParquet input checks', () => {
   });
 
   it('rejects decimal precision above 38', () => {
-    expect(() => schemaElement({ name: 'v', type: 'decimal(39,2)', nullable: true })).toThrow(ParquetSchemaError);
+    expect(() => schemaElement({ name: 'v', type: 'decimal(39,2)', nullable: true })).toThrow(
+      ParquetSchemaError,
+    );
   });
 
   it.each([

@@ -48,7 +48,12 @@ export function evalEnv(run: StateRun, extras: EnvExtras = {}): EvalEnv {
   };
   if ('result' in extras) states.result = extras.result;
   if ('errorOutput' in extras) states.errorOutput = extras.errorOutput;
-  return { states, variables: visibleVariables(run.scope), stateName: run.name, enteredEventId: run.enteredEventId };
+  return {
+    states,
+    variables: visibleVariables(run.scope),
+    stateName: run.name,
+    enteredEventId: run.enteredEventId,
+  };
 }
 
 /** The state's default transition. */
@@ -57,17 +62,30 @@ export function defaultNext(state: AslState): string | undefined {
 }
 
 /** Output and Assign of a Task, Map or Parallel, both seeing the same `$states.result`. */
-export async function finishWithResult(run: StateRun, result: unknown, retryCount?: number): Promise<StateOutcome> {
+export async function finishWithResult(
+  run: StateRun,
+  result: unknown,
+  retryCount?: number,
+): Promise<StateOutcome> {
   const env = evalEnv(run, { result, retryCount });
-  const output = run.state.Output === undefined ? result : await evaluateTemplate(run.state.Output, env, 'Output');
+  const output =
+    run.state.Output === undefined
+      ? result
+      : await evaluateTemplate(run.state.Output, env, 'Output');
   const assign = await evaluateAssign(run.state.Assign, env);
   return { output, assign, next: defaultNext(run.state) };
 }
 
 /** Output and Assign of a state without a result (Pass, Wait, Choice). */
-export async function finishWithInput(run: StateRun, overrides: { Output?: unknown; Assign?: Record<string, unknown> } = run.state): Promise<StateOutcome> {
+export async function finishWithInput(
+  run: StateRun,
+  overrides: { Output?: unknown; Assign?: Record<string, unknown> } = run.state,
+): Promise<StateOutcome> {
   const env = evalEnv(run);
-  const output = overrides.Output === undefined ? run.input : await evaluateTemplate(overrides.Output, env, 'Output');
+  const output =
+    overrides.Output === undefined
+      ? run.input
+      : await evaluateTemplate(overrides.Output, env, 'Output');
   const assign = await evaluateAssign(overrides.Assign, env);
   return { output, assign, next: defaultNext(run.state) };
 }
@@ -102,7 +120,10 @@ export async function withRetryAndCatch(
       if (!catcher) throw err;
       const errorOutput = err.toErrorOutput();
       const env = evalEnv(run, { errorOutput });
-      const output = catcher.Output === undefined ? errorOutput : await evaluateTemplate(catcher.Output, env, 'Output');
+      const output =
+        catcher.Output === undefined
+          ? errorOutput
+          : await evaluateTemplate(catcher.Output, env, 'Output');
       const assign = await evaluateAssign(catcher.Assign, env);
       checkPayload(output, 'state output', run.name);
       return { output, assign, next: catcher.Next };

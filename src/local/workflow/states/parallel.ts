@@ -2,7 +2,13 @@ import { asStatesError, type StatesError } from '../errors.js';
 import { evaluateTemplate } from '../jsonataEval.js';
 import { runStates } from '../interpreter.js';
 import { childScope, emit, ScopeAborted } from '../runtime.js';
-import { evalEnv, finishWithResult, withRetryAndCatch, type StateOutcome, type StateRun } from './common.js';
+import {
+  evalEnv,
+  finishWithResult,
+  withRetryAndCatch,
+  type StateOutcome,
+  type StateRun,
+} from './common.js';
 
 /**
  * Parallel: every branch gets the Arguments (default: the input) in its own scope; the result is
@@ -13,7 +19,10 @@ export async function runParallel(run: StateRun): Promise<StateOutcome> {
   return withRetryAndCatch(run, async (retryCount) => {
     const { scope } = run;
     const env = evalEnv(run, { retryCount });
-    const input = run.state.Arguments === undefined ? run.input : await evaluateTemplate(run.state.Arguments, env, 'Arguments');
+    const input =
+      run.state.Arguments === undefined
+        ? run.input
+        : await evaluateTemplate(run.state.Arguments, env, 'Arguments');
     const prefix = `${scope.path}/${run.name}(`;
     const resume = run.redrive && retryCount === 0;
     if (!resume) scope.rt.progress.clearUnder(prefix);
@@ -29,7 +38,12 @@ export async function runParallel(run: StateRun): Promise<StateOutcome> {
         const path = `${prefix}${i})`;
         const child = childScope(scope, path, stop.signal);
         try {
-          results[i] = await runStates(branch, input, child, resume ? scope.rt.progress.get(path) : undefined);
+          results[i] = await runStates(
+            branch,
+            input,
+            child,
+            resume ? scope.rt.progress.get(path) : undefined,
+          );
         } catch (err) {
           if (err instanceof ScopeAborted) return;
           failure ??= asStatesError(err);

@@ -4,7 +4,10 @@ import { evalEnv, type StateOutcome, type StateRun } from './common.js';
 
 /** Succeed: ends the scope; Output applies, Assign does not exist here. */
 export async function runSucceed(run: StateRun): Promise<StateOutcome> {
-  const output = run.state.Output === undefined ? run.input : await evaluateTemplate(run.state.Output, evalEnv(run), 'Output');
+  const output =
+    run.state.Output === undefined
+      ? run.input
+      : await evaluateTemplate(run.state.Output, evalEnv(run), 'Output');
   return { output, assign: {}, next: undefined };
 }
 
@@ -16,7 +19,11 @@ export async function runFail(run: StateRun): Promise<StateOutcome> {
     if (value === undefined) return '';
     const result = await evaluateTemplate(value, env, field);
     if (typeof result !== 'string') {
-      throw new StatesError(StatesErrors.QueryEvaluationError, `The ${field} field of state '${run.name}' must be a string, got ${JSON.stringify(result)}.`, field);
+      throw new StatesError(
+        StatesErrors.QueryEvaluationError,
+        `The ${field} field of state '${run.name}' must be a string, got ${JSON.stringify(result)}.`,
+        field,
+      );
     }
     return result;
   };

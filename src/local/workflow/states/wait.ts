@@ -13,13 +13,21 @@ export async function runWait(run: StateRun): Promise<StateOutcome> {
   if (run.state.Seconds !== undefined) {
     const seconds = await evaluateTemplate(run.state.Seconds, env, 'Seconds');
     if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
-      throw new StatesError(StatesErrors.QueryEvaluationError, `The Seconds field of state '${run.name}' must be a non-negative integer, got ${JSON.stringify(seconds)}.`, 'Seconds');
+      throw new StatesError(
+        StatesErrors.QueryEvaluationError,
+        `The Seconds field of state '${run.name}' must be a non-negative integer, got ${JSON.stringify(seconds)}.`,
+        'Seconds',
+      );
     }
     ms = seconds * 1000;
   } else if (run.state.Timestamp !== undefined) {
     const stamp = await evaluateTemplate(run.state.Timestamp, env, 'Timestamp');
     if (typeof stamp !== 'string' || !RFC3339.test(stamp) || Number.isNaN(Date.parse(stamp))) {
-      throw new StatesError(StatesErrors.QueryEvaluationError, `The Timestamp field of state '${run.name}' must be an RFC 3339 string, got ${JSON.stringify(stamp)}.`, 'Timestamp');
+      throw new StatesError(
+        StatesErrors.QueryEvaluationError,
+        `The Timestamp field of state '${run.name}' must be an RFC 3339 string, got ${JSON.stringify(stamp)}.`,
+        'Timestamp',
+      );
     }
     ms = Math.max(0, Date.parse(stamp) - clock.now());
   }

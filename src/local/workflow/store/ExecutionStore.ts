@@ -49,7 +49,11 @@ export interface ExecutionStore {
   /** The whole history, oldest first. */
   getHistory(executionArn: string): Promise<HistoryEvent[]>;
   /** Sets (or, with undefined, removes) the progress of one scope path. */
-  putProgress(executionArn: string, path: string, progress: ScopeProgress | undefined): Promise<void>;
+  putProgress(
+    executionArn: string,
+    path: string,
+    progress: ScopeProgress | undefined,
+  ): Promise<void>;
   /** Every scope's progress, keyed by path. */
   getProgress(executionArn: string): Promise<Record<string, ScopeProgress>>;
 }

@@ -1,4 +1,12 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { HistoryEvent } from '../types.js';
@@ -24,14 +32,17 @@ export class FileExecutionStore implements ExecutionStore {
 
   async getExecution(executionArn: string): Promise<ExecutionRecord | undefined> {
     const file = join(this.folder(executionArn), 'execution.json');
-    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ExecutionRecord) : undefined;
+    return existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as ExecutionRecord)
+      : undefined;
   }
 
   async listExecutions(): Promise<ExecutionRecord[]> {
     const records: ExecutionRecord[] = [];
     for (const entry of readdirSync(this.dir, { withFileTypes: true })) {
       const file = join(this.dir, entry.name, 'execution.json');
-      if (entry.isDirectory() && existsSync(file)) records.push(JSON.parse(readFileSync(file, 'utf8')) as ExecutionRecord);
+      if (entry.isDirectory() && existsSync(file))
+        records.push(JSON.parse(readFileSync(file, 'utf8')) as ExecutionRecord);
     }
     return records.sort((a, b) => a.startDate.localeCompare(b.startDate));
   }
@@ -40,7 +51,10 @@ export class FileExecutionStore implements ExecutionStore {
     if (events.length === 0) return;
     const folder = this.folder(executionArn);
     mkdirSync(folder, { recursive: true });
-    appendFileSync(join(folder, 'history.jsonl'), events.map((e) => JSON.stringify(e) + '\n').join(''));
+    appendFileSync(
+      join(folder, 'history.jsonl'),
+      events.map((e) => JSON.stringify(e) + '\n').join(''),
+    );
   }
 
   async getHistory(executionArn: string): Promise<HistoryEvent[]> {
@@ -50,16 +64,26 @@ export class FileExecutionStore implements ExecutionStore {
     });
   }
 
-  async putProgress(executionArn: string, path: string, progress: ScopeProgress | undefined): Promise<void> {
+  async putProgress(
+    executionArn: string,
+    path: string,
+    progress: ScopeProgress | undefined,
+  ): Promise<void> {
     const folder = this.folder(executionArn);
     mkdirSync(folder, { recursive: true });
-    appendFileSync(join(folder, 'progress.jsonl'), JSON.stringify({ path, progress: progress ?? null }) + '\n');
+    appendFileSync(
+      join(folder, 'progress.jsonl'),
+      JSON.stringify({ path, progress: progress ?? null }) + '\n',
+    );
   }
 
   async getProgress(executionArn: string): Promise<Record<string, ScopeProgress>> {
     const scopes: Record<string, ScopeProgress> = {};
     for (const line of readLines(join(this.folder(executionArn), 'progress.jsonl'))) {
-      const { path, progress } = JSON.parse(line) as { path: string; progress: ScopeProgress | null };
+      const { path, progress } = JSON.parse(line) as {
+        path: string;
+        progress: ScopeProgress | null;
+      };
       if (progress) scopes[path] = progress;
       else delete scopes[path];
     }

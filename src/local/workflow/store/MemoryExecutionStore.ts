@@ -30,7 +30,11 @@ export class MemoryExecutionStore implements ExecutionStore {
     return (this.histories.get(executionArn) ?? []).map((e) => structuredClone(e));
   }
 
-  async putProgress(executionArn: string, path: string, progress: ScopeProgress | undefined): Promise<void> {
+  async putProgress(
+    executionArn: string,
+    path: string,
+    progress: ScopeProgress | undefined,
+  ): Promise<void> {
     const scopes = this.progress.get(executionArn) ?? new Map<string, ScopeProgress>();
     if (progress) scopes.set(path, structuredClone(progress));
     else scopes.delete(path);
