@@ -180,3 +180,20 @@ async function openAwsStage(stage: string, contracts: Contract[]): Promise<TwinH
     close: async () => {},
   };
 }
+
+/**
+ * Open the twin (or stage) for one command, run `fn`, and close it whatever happens.
+ * @example return withTwin(config, {}, async (twin) => … );
+ */
+export async function withTwin<T>(
+  config: TwinConfig,
+  options: { listen?: boolean },
+  fn: (twin: TwinHandle) => Promise<T>,
+): Promise<T> {
+  const twin = await openTwin(config, options);
+  try {
+    return await fn(twin);
+  } finally {
+    await twin.close();
+  }
+}

@@ -11,7 +11,7 @@ import {
   truncate,
   waitForAll,
 } from '../executionView.js';
-import { openTwin } from '../twinHandle.js';
+import { withTwin } from '../twinHandle.js';
 import { EXIT } from '../errors.js';
 
 /** Recent executions, newest first, with their source file and status. */
@@ -20,8 +20,7 @@ export async function listExecutions(
   options: { status?: string; limit?: number },
   print: (line: string) => void,
 ): Promise<number> {
-  const twin = await openTwin(config);
-  try {
+  return withTwin(config, {}, async (twin) => {
     const { executions } = await twin.executions.listExecutions({});
     const chosen = executions
       .filter((e) => !options.status || e.status === options.status.toUpperCase())
@@ -47,9 +46,7 @@ export async function listExecutions(
         : 'No executions yet. Upload a file, or run: npm start',
     );
     return EXIT.ok;
-  } finally {
-    await twin.close();
-  }
+  });
 }
 
 type Event = Record<string, unknown> & { id: number; type: string; timestamp: string | Date };
@@ -77,8 +74,7 @@ export async function showExecution(
   id: string,
   print: (line: string) => void,
 ): Promise<number> {
-  const twin = await openTwin(config);
-  try {
+  return withTwin(config, {}, async (twin) => {
     const arn = await resolveExecution(twin.executions, id);
     const d = await twin.executions.describeExecution(arn);
     const { events } = (await twin.executions.getExecutionHistory(arn)) as unknown as {
@@ -103,9 +99,7 @@ export async function showExecution(
     const output = safeJson(d.output);
     if (output) print(`output: ${JSON.stringify(output, null, 2)}`);
     return EXIT.ok;
-  } finally {
-    await twin.close();
-  }
+  });
 }
 
 /** Redrive a failed or aborted execution from where it failed, and wait for it. */
@@ -114,15 +108,12 @@ export async function redriveExecution(
   id: string,
   print: (line: string) => void,
 ): Promise<number> {
-  const twin = await openTwin(config);
-  try {
+  return withTwin(config, {}, async (twin) => {
     const arn = await resolveExecution(twin.executions, id);
     await twin.executions.redriveExecution(arn);
     print(`  redriving ${shortName(arn)}…`);
     const [done] = await waitForAll(twin.executions, [arn]);
     print(summaryTable([done!]));
     return done!.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
-  } finally {
-    await twin.close();
-  }
+  });
 }

@@ -2,7 +2,7 @@
 import type { TwinConfig } from '../../local/twinConfig.js';
 import { rawSources } from '../../pipeline/reprocess.js';
 import { summaryTable, waitForAll } from '../executionView.js';
-import { openTwin } from '../twinHandle.js';
+import { withTwin } from '../twinHandle.js';
 import { EXIT } from '../errors.js';
 
 /** Start one execution per raw file (same source ids, so the rerun replaces the earlier rows) and wait. */
@@ -11,8 +11,7 @@ export async function reprocess(
   target: string,
   print: (line: string) => void,
 ): Promise<number> {
-  const twin = await openTwin(config);
-  try {
+  return withTwin(config, {}, async (twin) => {
     const sources = await rawSources(
       { store: twin.store, contracts: twin.contracts, buckets: twin.buckets },
       target,
@@ -24,7 +23,5 @@ export async function reprocess(
     const done = await waitForAll(twin.executions, arns);
     print(summaryTable(done));
     return done.every((d) => d.status === 'SUCCEEDED') ? EXIT.ok : EXIT.failed;
-  } finally {
-    await twin.close();
-  }
+  });
 }
