@@ -9,14 +9,13 @@ import {
   RedriveExecutionCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type {
-  ExecutionRedriveStatus,
-  ExecutionStatus,
-  HistoryEvent,
-  HistoryEventType,
-  SFNClient,
-} from '@aws-sdk/client-sfn';
+import type { ExecutionStatus, SFNClient } from '@aws-sdk/client-sfn';
 import { TerminalError } from '../core/errors.js';
+import type {
+  ExecutionDescription as ExecutionDetails,
+  ExecutionListItem as ExecutionSummary,
+  HistoryEvent as ExecutionHistoryEvent,
+} from '../local/workflow/types.js';
 
 /** No execution with that ARN (or name) exists on the stage's state machine. */
 export class ExecutionNotFoundError extends TerminalError {
@@ -28,38 +27,16 @@ export class ExecutionNotRedrivableError extends TerminalError {
   override name = 'ExecutionNotRedrivableError';
 }
 
-/** A history event with the fields Step Functions always sets made required (as the twin's runner returns them). */
-export type ExecutionHistoryEvent = HistoryEvent & {
-  id: number;
-  timestamp: Date;
-  type: HistoryEventType;
-};
-
-/** One row of `listExecutions`. */
-export interface ExecutionSummary {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  status: ExecutionStatus;
-  startDate: Date;
-  stopDate?: Date;
-  redriveCount: number;
-  redriveDate?: Date;
-  mapRunArn?: string;
-}
-
-/** DescribeExecution's answer with its optional fields kept optional. */
-export interface ExecutionDetails extends ExecutionSummary {
-  input: string;
-  inputDetails: { included: boolean };
-  output?: string;
-  outputDetails?: { included: boolean };
-  error?: string;
-  cause?: string;
-  redriveStatus: ExecutionRedriveStatus;
-  redriveStatusReason?: string;
-}
-
+/*
+ * The shapes are the twin runner's, which are Step Functions' own API shapes (with the fields AWS
+ * always sets made required): one definition, so the CLI's `ExecutionApi` fits both. Type-only,
+ * so no twin code reaches a bundle.
+ */
+export type {
+  ExecutionDescription as ExecutionDetails,
+  ExecutionListItem as ExecutionSummary,
+  HistoryEvent as ExecutionHistoryEvent,
+} from '../local/workflow/types.js';
 /** Filters of `listExecutions` (the twin's runner takes the same). */
 export interface ListExecutionsOptions {
   statusFilter?: ExecutionStatus;

@@ -1,5 +1,6 @@
 /** Reading executions for people: names, source files, run summaries, waiting for the end. */
 import type { ExecutionApi } from './twinHandle.js';
+import { CliError, EXIT } from './errors.js';
 import { formatTable } from './format.js';
 import { readableCause } from '../pipeline/errorCause.js';
 
@@ -36,7 +37,6 @@ export async function resolveExecution(api: ExecutionApi, id: string): Promise<s
     (e) => shortName(e.executionArn) === id || shortName(e.executionArn).startsWith(id),
   );
   if (matches.length === 1) return matches[0]!.executionArn;
-  const { CliError, EXIT } = await import('./errors.js');
   if (matches.length === 0)
     throw new CliError(`no execution named "${id}"`, EXIT.usage, 'list them with: lake executions');
   throw new CliError(

@@ -87,7 +87,8 @@ export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<Ru
   await mapLimit(files, COPY_CONCURRENCY, (file) =>
     deps.store.copy({ bucket: curated, key: staging + file }, { bucket: curated, key: file }),
   );
-  const stale = (previous?.files ?? []).filter((f) => !files.includes(f));
+  const published = new Set(files);
+  const stale = (previous?.files ?? []).filter((f) => !published.has(f));
   if (stale.length) await deps.store.delete(curated, stale);
 
   await register(deps, curatedTable, run.partitions);

@@ -1,6 +1,6 @@
 import { resolveDataset } from '../core/contract/index.js';
 import type { PipelineDeps } from './deps.js';
-import { rawKeyOf, sourceIdOf, sourceSidecarKey } from './keys.js';
+import { rawKeyOf, sourceIdOf, sourceSidecarKey, sourceVersionOf } from './keys.js';
 import { writeJson } from './manifest.js';
 import type { ObjectCreated, SourceRef } from './types.js';
 
@@ -18,7 +18,7 @@ export async function copyToRaw(event: ObjectCreated, deps: PipelineDeps): Promi
     etag ??= info?.etag;
     versionId ??= info?.versionId;
   }
-  const sourceVersion = versionId ?? (etag ?? '').replace(/"/g, '');
+  const sourceVersion = sourceVersionOf(versionId, etag);
   const sourceId = sourceIdOf(event.bucket, event.key, sourceVersion);
   const ingestedAt = new Date(event.eventTime ?? Date.now()).toISOString();
   const rawKey = rawKeyOf(contract.dataset, ingestedAt, sourceId, event.key);

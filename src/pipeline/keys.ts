@@ -7,6 +7,11 @@ export function safeSegment(text: string): string {
   return s === '' || /^\.+$/.test(s) ? '_' : s;
 }
 
+/** The version that identifies an upload: its version id, or its ETag (unquoted) where the bucket keeps none. */
+export function sourceVersionOf(versionId: string | undefined, etag: string | undefined): string {
+  return versionId ?? (etag ?? '').replace(/"/g, '');
+}
+
 /** Deterministic id of one version of one uploaded object. */
 export function sourceIdOf(bucket: string, key: string, version: string): string {
   return createHash('sha256').update(`${bucket}\n${key}\n${version}`).digest('hex').slice(0, 16);

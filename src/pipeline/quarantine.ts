@@ -1,7 +1,7 @@
 import { resolveDataset } from '../core/contract/index.js';
 import { deleteStaging } from './commit.js';
 import type { PipelineDeps } from './deps.js';
-import { quarantineKeyOf, sourceIdOf, stagingPrefix } from './keys.js';
+import { quarantineKeyOf, sourceIdOf, sourceVersionOf, stagingPrefix } from './keys.js';
 import { writeJson } from './manifest.js';
 import { readableCause } from './errorCause.js';
 import type { QuarantineRequest, QuarantineResult } from './types.js';
@@ -48,7 +48,7 @@ export async function quarantine(
     copied,
     quarantinedAt: new Date().toISOString(),
   });
-  const version = versionId ?? (req.event.detail?.object?.etag ?? '').replace(/"/g, '');
+  const version = sourceVersionOf(versionId, req.event.detail?.object?.etag);
   if (bucket && key) await deleteStaging(deps, stagingPrefix(sourceIdOf(bucket, key, version)));
   deps.logger?.warn('quarantined', { sourceKey: key, error: req.error.Error, objectKey });
   return { bucket: deps.buckets.quarantine, objectKey, errorKey, copied };

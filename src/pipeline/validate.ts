@@ -7,6 +7,8 @@ import type { SourceRef, ValidateResult } from './types.js';
 /** Default chunk size: a Lambda transforms 64 MiB of CSV well within its 15 minutes. */
 export const DEFAULT_CHUNK_BYTES = 64 * 1024 * 1024;
 
+const HEADER_PROBE_BYTES = 1024 * 1024;
+
 /** Pass bytes through unchanged once they have decoded as strict UTF-8 (`EncodingError` if not). */
 async function* strictUtf8(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   const pending: Uint8Array[] = [];
@@ -39,9 +41,10 @@ export async function validate(source: SourceRef, deps: PipelineDeps): Promise<V
   });
   const first = plan.chunks[0];
   if (dialect.header && first) {
+    // The header is at the start of chunk 0: a megabyte of it is plenty, not the whole chunk.
     const head = await deps.store.get(source.rawBucket, source.rawKey, {
       start: first.start,
-      end: first.end,
+      end: Math.min(first.end, first.start + HEADER_PROBE_BYTES),
     });
     const records = readCsv(head, {
       delimiter: dialect.delimiter,

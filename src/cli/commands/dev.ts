@@ -5,7 +5,7 @@ import { startControlServer } from '../../local/control.js';
 import { startTwin } from '../../local/twin.js';
 import type { TwinConfig } from '../../local/twinConfig.js';
 import { EXAMPLE_QUERY } from '../exampleQuery.js';
-import { summaryTable, waitForAll, sourceKeyOfInput } from '../executionView.js';
+import { safeJson, sourceKeyOfInput, summaryTable } from '../executionView.js';
 import { progressPrinter } from '../progress.js';
 import { removeTwinRecord, writeTwinRecord, findRunningTwin } from '../twinHandle.js';
 import { CliError, EXIT } from '../errors.js';
@@ -79,10 +79,25 @@ export async function dev(
   if (loadSamples) {
     const dir = resolve(options.samplesDir ?? 'sample_data');
     const files = (await readdir(dir)).filter((f) => f.endsWith('.csv')).sort();
+    if (files.length === 0)
+      throw new CliError(
+        `no .csv file in ${dir}`,
+        EXIT.usage,
+        'pass --samples-dir DIR, or --no-samples',
+      );
     print(
       `\nUploading ${files.length} sample files from ${dir} to s3://${config.buckets.ingest}/ …`,
     );
-    const started = Date.now();
+    // The endpoint's events start the executions; the runner tells us each one as it starts.
+    const arns = new Map<string, string>();
+    let allStarted!: () => void;
+    const started = new Promise<void>((r) => (allStarted = r));
+    const stopWatching = twin.runner.subscribe((event) => {
+      if (event.type !== 'ExecutionStarted') return;
+      const key = sourceKeyOfInput(safeJson(event.executionStartedEventDetails?.input));
+      if (files.includes(key) && !arns.has(key)) arns.set(key, event.executionArn);
+      if (arns.size === files.length) allStarted();
+    });
     for (const file of files) {
       await twin.store.put(
         config.buckets.ingest,
@@ -91,20 +106,9 @@ export async function dev(
         'text/csv',
       );
     }
-    // Executions start from the endpoint's events; wait until one exists per file, then for all.
-    let arns: string[] = [];
-    while (arns.length < files.length) {
-      const { executions: now } = await twin.runner.listExecutions({});
-      const mine = [];
-      for (const e of now) {
-        if (new Date(e.startDate).getTime() < started - 1000) continue;
-        const d = await twin.runner.describeExecution(e.executionArn);
-        if (files.includes(sourceKeyOfInput(d.input))) mine.push(e.executionArn);
-      }
-      arns = mine;
-      if (arns.length < files.length) await new Promise((r) => setTimeout(r, 100));
-    }
-    const done = await waitForAll(twin.runner, arns);
+    await started;
+    stopWatching();
+    const done = await Promise.all(files.map((f) => twin.runner.waitForExecution(arns.get(f)!)));
     failed = done.filter((d) => d.status !== 'SUCCEEDED').length;
     print('\nRun summaries:');
     print(summaryTable(done));

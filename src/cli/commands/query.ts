@@ -76,18 +76,24 @@ export async function tables(config: TwinConfig, print: (line: string) => void):
     print('No tables yet: they appear when the first file of a dataset commits. Run: npm start');
     return EXIT.ok;
   }
+  const names = list.map((t) => t.Name).sort();
+  // One query (so one DuckDB engine) counts every table.
+  const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  const counts = await runQuery(
+    config,
+    names
+      .map((n, i) => `SELECT ${i} AS i, count(*) AS n FROM ${ident(config.database)}.${ident(n)}`)
+      .join(' UNION ALL '),
+  );
+  const countOf = new Map(counts.rows.map(([i, n]) => [Number(i), Number(n)]));
   const rows: unknown[][] = [];
-  for (const t of list.sort((a, b) => a.Name.localeCompare(b.Name))) {
-    const partitions = await catalog.listPartitions(config.database, t.Name);
-    const count = await runQuery(
-      config,
-      `SELECT count(*) AS n FROM "${config.database}"."${t.Name}"`,
-    );
+  for (const [i, name] of names.entries()) {
+    const partitions = await catalog.listPartitions(config.database, name);
     const dates = partitions.map((p) => p.Values[0]!).sort();
     rows.push([
-      t.Name,
+      name,
       partitions.length,
-      Number(count.rows[0]?.[0] ?? 0),
+      countOf.get(i) ?? 0,
       dates.length ? `${dates[0]} .. ${dates[dates.length - 1]}` : '',
     ]);
   }

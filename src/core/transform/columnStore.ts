@@ -259,6 +259,7 @@ class NumberStore implements ColumnStore {
   }
 }
 
+/** Bigints in a `BigInt64Array`. Kept apart from `NumberStore` so each `push` stays monomorphic on the hot path. */
 class BigIntStore implements ColumnStore {
   private data = new BigInt64Array(INITIAL_ROWS);
   private nulls = new Uint8Array(INITIAL_ROWS);
