@@ -11,8 +11,12 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import type { ByteRange, ObjectInfo, ObjectStore } from '../core/ports.js';
-import { ObjectNotFoundError, StorageUnavailableError } from '../core/storageErrors.js';
+import type { ByteRange, ObjectInfo, ObjectStore, WriteCondition } from '../core/ports.js';
+import {
+  ObjectNotFoundError,
+  PreconditionFailedError,
+  StorageUnavailableError,
+} from '../core/storageErrors.js';
 
 /** Options for `createS3Client`. */
 export interface S3ClientOptions {
@@ -57,6 +61,21 @@ const TRANSIENT_CODES = new Set([
 export function toStorageError(err: unknown, bucket: string, key: string): unknown {
   const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode;
+  if (e.name === 'PreconditionFailed' || status === 412) {
+    return new PreconditionFailedError(
+      `s3://${bucket}/${key}: precondition failed`,
+      { bucket, key },
+      { cause: err },
+    );
+  }
+  // 409 ConditionalRequestConflict: a concurrent conditional write won; the caller re-reads.
+  if (e.name === 'ConditionalRequestConflict' || status === 409) {
+    return new PreconditionFailedError(
+      `s3://${bucket}/${key}: a concurrent conditional write won`,
+      { bucket, key },
+      { cause: err },
+    );
+  }
   if (e.name === 'NoSuchKey' || e.name === 'NotFound' || status === 404) {
     return new ObjectNotFoundError(
       `s3://${bucket}/${key} does not exist`,
@@ -122,7 +141,13 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async put(bucket: string, key: string, body: Uint8Array, contentType?: string): Promise<void> {
+  async put(
+    bucket: string,
+    key: string,
+    body: Uint8Array,
+    contentType?: string,
+    condition?: WriteCondition,
+  ): Promise<void> {
     await this.call(bucket, key, () =>
       this.client.send(
         new PutObjectCommand({
@@ -130,13 +155,15 @@ export class S3ObjectStore implements ObjectStore {
           Key: key,
           Body: body,
           ...(contentType ? { ContentType: contentType } : {}),
+          ...(condition && 'ifMatch' in condition ? { IfMatch: condition.ifMatch } : {}),
+          ...(condition && 'ifNoneMatch' in condition ? { IfNoneMatch: '*' } : {}),
         }),
       ),
     );
   }
 
   async copy(
-    from: { bucket: string; key: string; versionId?: string },
+    from: { bucket: string; key: string; versionId?: string; ifMatch?: string },
     to: { bucket: string; key: string },
   ): Promise<void> {
     // CopySource is `bucket/key` URL-encoded: keys come from uploads and may hold any character.
@@ -145,7 +172,12 @@ export class S3ObjectStore implements ObjectStore {
       (from.versionId ? `?versionId=${encodeURIComponent(from.versionId)}` : '');
     await this.call(from.bucket, from.key, () =>
       this.client.send(
-        new CopyObjectCommand({ Bucket: to.bucket, Key: to.key, CopySource: source }),
+        new CopyObjectCommand({
+          Bucket: to.bucket,
+          Key: to.key,
+          CopySource: source,
+          ...(from.ifMatch ? { CopySourceIfMatch: from.ifMatch } : {}),
+        }),
       ),
     );
   }

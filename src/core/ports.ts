@@ -55,6 +55,13 @@ export interface ByteRange {
 }
 
 /**
+ * A conditional write, as S3 conditional requests: `ifNoneMatch: '*'` writes only where no object
+ * is, `ifMatch` only over the object with that ETag. A failed condition raises
+ * `PreconditionFailedError` and writes nothing.
+ */
+export type WriteCondition = { ifMatch: string } | { ifNoneMatch: '*' };
+
+/**
  * The object storage the pipeline steps need, addressed by bucket and key. S3 implements it in
  * AWS and against the twin's S3 endpoint; `MemoryObjectStore` implements it for fast tests.
  * Implementations raise `ObjectNotFoundError` for a missing object and a `TransientError`
@@ -65,10 +72,20 @@ export interface ObjectStore {
   get(bucket: string, key: string, range?: ByteRange): Promise<AsyncIterable<Uint8Array>>;
   /** Metadata of an object, or undefined when it does not exist. */
   head(bucket: string, key: string): Promise<ObjectInfo | undefined>;
-  put(bucket: string, key: string, body: Uint8Array, contentType?: string): Promise<void>;
-  /** Server-side copy; `versionId` pins the source version where the store keeps versions. */
+  put(
+    bucket: string,
+    key: string,
+    body: Uint8Array,
+    contentType?: string,
+    condition?: WriteCondition,
+  ): Promise<void>;
+  /**
+   * Server-side copy; `versionId` pins the source version where the store keeps versions, and
+   * `ifMatch` (`x-amz-copy-source-if-match`) copies only while the source still has that ETag,
+   * else `PreconditionFailedError`.
+   */
   copy(
-    from: { bucket: string; key: string; versionId?: string },
+    from: { bucket: string; key: string; versionId?: string; ifMatch?: string },
     to: { bucket: string; key: string },
   ): Promise<void>;
   /** Every key under a prefix, in lexicographic order. */

@@ -9,3 +9,12 @@ export class ObjectNotFoundError extends TerminalError {
 export class StorageUnavailableError extends TransientError {
   override name = 'StorageUnavailableError';
 }
+
+/**
+ * A conditional request's condition did not hold (HTTP 412): the object changed, or exists, since
+ * it was read. Not retried by the workflow: the step that set the condition decides (re-read, or
+ * stand down).
+ */
+export class PreconditionFailedError extends TerminalError {
+  override name = 'PreconditionFailedError';
+}

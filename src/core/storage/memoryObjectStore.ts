@@ -1,5 +1,5 @@
-import type { ByteRange, ObjectInfo, ObjectStore } from '../ports.js';
-import { ObjectNotFoundError } from '../storageErrors.js';
+import type { ByteRange, ObjectInfo, ObjectStore, WriteCondition } from '../ports.js';
+import { ObjectNotFoundError, PreconditionFailedError } from '../storageErrors.js';
 import { createHash } from 'node:crypto';
 
 interface Stored {
@@ -38,16 +38,40 @@ export class MemoryObjectStore implements ObjectStore {
     return s && { key, size: s.body.length, etag: s.etag, lastModified: s.lastModified };
   }
 
-  async put(bucket: string, key: string, body: Uint8Array): Promise<void> {
+  async put(
+    bucket: string,
+    key: string,
+    body: Uint8Array,
+    _contentType?: string,
+    condition?: WriteCondition,
+  ): Promise<void> {
+    if (condition) {
+      const current = this.bucket(bucket).get(key);
+      const holds =
+        'ifNoneMatch' in condition
+          ? current === undefined
+          : current !== undefined && sameEtag(current.etag, condition.ifMatch);
+      if (!holds)
+        throw new PreconditionFailedError(`s3://${bucket}/${key}: precondition failed`, {
+          bucket,
+          key,
+        });
+    }
     const etag = `"${createHash('md5').update(body).digest('hex')}"`;
     this.bucket(bucket).set(key, { body: new Uint8Array(body), etag, lastModified: new Date() });
   }
 
   async copy(
-    from: { bucket: string; key: string },
+    from: { bucket: string; key: string; ifMatch?: string },
     to: { bucket: string; key: string },
   ): Promise<void> {
-    await this.put(to.bucket, to.key, this.stored(from.bucket, from.key).body);
+    const source = this.stored(from.bucket, from.key);
+    if (from.ifMatch !== undefined && !sameEtag(source.etag, from.ifMatch))
+      throw new PreconditionFailedError(
+        `s3://${from.bucket}/${from.key} is no longer the version with ETag ${from.ifMatch}`,
+        { bucket: from.bucket, key: from.key },
+      );
+    await this.put(to.bucket, to.key, source.body);
   }
 
   async list(bucket: string, prefix: string): Promise<ObjectInfo[]> {
@@ -70,4 +94,9 @@ export class MemoryObjectStore implements ObjectStore {
   bytes(bucket: string, key: string): Uint8Array | undefined {
     return this.bucket(bucket).get(key)?.body;
   }
+}
+
+/** ETags compare without their quotes, as S3 compares them. */
+function sameEtag(a: string, b: string): boolean {
+  return a.replace(/"/g, '') === b.replace(/"/g, '');
 }
