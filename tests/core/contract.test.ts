@@ -96,6 +96,25 @@ describe('parseContract', () => {
       'partitionBy: column "email" is string; it must be date or timestamp',
     ],
     ['partitionBy unknown', (d) => (d.partitionBy = 'nope'), 'partitionBy: unknown column "nope"'],
+    ['unknown write mode', (d) => (d.writeMode = 'upsert'), 'writeMode: must be one of "append"'],
+    [
+      'merge without a key',
+      (d) => (d.writeMode = 'merge'),
+      'writeMode: "merge" needs a primaryKey',
+    ],
+    [
+      'delete marker not boolean',
+      (d) => Object.assign(d, { writeMode: 'merge', primaryKey: ['id'], deleteMarker: 'email' }),
+      'deleteMarker: column "email" is string; it must be boolean',
+    ],
+    [
+      'delete marker outside merge',
+      (d) => {
+        d.columns.push({ name: 'gone', type: 'boolean' });
+        d.deleteMarker = 'gone';
+      },
+      'deleteMarker: only a "merge" table',
+    ],
     [
       'formats on a string',
       (d) => ((d.columns[1] as Record<string, unknown>).formats = ['iso8601']),

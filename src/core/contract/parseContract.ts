@@ -1,4 +1,4 @@
-import type { ColumnSpec, Contract, CsvDialect, RowRule } from './types.js';
+import type { ColumnSpec, Contract, CsvDialect, RowRule, WriteMode } from './types.js';
 import { ContractError } from './errors.js';
 import { decimalParts, parseDecimal } from '../clean/decimal.js';
 import { parseIsoDate, parseIsoTimestamp } from '../clean/isoTime.js';
@@ -30,7 +30,10 @@ const TOP_KEYS = [
   'primaryKey',
   'partitionBy',
   'maxRejectRatio',
+  'writeMode',
+  'deleteMarker',
 ];
+const WRITE_MODES = ['append', 'replace', 'merge'];
 const CSV_KEYS = ['delimiter', 'quote', 'header', 'encoding', 'nullMarkers'];
 const COLUMN_KEYS = [
   'name',
@@ -136,6 +139,22 @@ export function parseContract(json: unknown, fileName: string): Contract {
     return n;
   });
 
+  const writeMode = optional(
+    top.writeMode,
+    (v) => oneOf(v, WRITE_MODES, 'writeMode', fail) as WriteMode,
+  );
+  if (writeMode === 'merge' && !primaryKey)
+    fail('writeMode', '"merge" needs a primaryKey: it keeps the latest version of each key');
+  const deleteMarker = optional(top.deleteMarker, (v) => {
+    const name = str(v, 'deleteMarker', fail);
+    const col = known(name, 'deleteMarker');
+    if (col.type !== 'boolean')
+      fail('deleteMarker', `column "${name}" is ${col.type}; it must be boolean`);
+    if (writeMode !== 'merge')
+      fail('deleteMarker', 'only a "merge" table has a current view to delete keys from');
+    return name;
+  });
+
   const contract: Contract = { dataset, files, columns };
   if (description !== undefined) contract.description = description;
   if (csv !== undefined) contract.csv = csv;
@@ -143,6 +162,8 @@ export function parseContract(json: unknown, fileName: string): Contract {
   if (primaryKey !== undefined) contract.primaryKey = primaryKey;
   if (partitionBy !== undefined) contract.partitionBy = partitionBy;
   if (maxRejectRatio !== undefined) contract.maxRejectRatio = maxRejectRatio;
+  if (writeMode !== undefined) contract.writeMode = writeMode;
+  if (deleteMarker !== undefined) contract.deleteMarker = deleteMarker;
   return contract;
 }
 

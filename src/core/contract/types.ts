@@ -55,6 +55,16 @@ export interface CsvDialect {
   nullMarkers?: string[];
 }
 
+/**
+ * How each committed file changes the table (dlt's write dispositions). In every mode a new version
+ * of the same uploaded key replaces that key's rows.
+ * - `append`: every file adds its rows.
+ * - `replace`: the latest committed file is the whole table (reference data).
+ * - `merge`: the table keeps every version of every primary key (the history);
+ *   `<dataset>_current` shows the latest version of each key.
+ */
+export type WriteMode = 'append' | 'replace' | 'merge';
+
 export interface Contract {
   /** Lower-case identifier: table name and key prefix. */
   dataset: string;
@@ -67,6 +77,13 @@ export interface Contract {
   primaryKey?: string[];
   /** Column (date or timestamp) whose value gives the date/hour partition; absent = ingestion time. */
   partitionBy?: string;
+  /** Default `append`. `merge` needs a primary key. */
+  writeMode?: WriteMode;
+  /**
+   * `merge` only: a boolean column; a key whose latest version has it true is absent from
+   * `<dataset>_current` (the history keeps it).
+   */
+  deleteMarker?: string;
   /** A file whose rejected/read ratio exceeds this fails with `RejectRatioExceededError`. Default 1. */
   maxRejectRatio?: number;
 }
