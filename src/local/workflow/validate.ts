@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { DefinitionError } from './errors.js';
+import { checkJsonataFields, withoutJsonataFields } from './jsonataFields.js';
 import type { AslDefinition, AslState, AslStates } from './types.js';
 
 type AslValidator = (
@@ -30,8 +31,10 @@ const JSONPATH_ONLY_FIELDS = [
 
 /**
  * Refuses a definition AWS would refuse, before anything runs: asl-validator's schema and graph
- * checks, then the JSONata rules (no JSONPath fields or `.$` keys, no downgrade to JSONPath, no
- * `$eval`, inner scopes not assigning outer variables). Throws DefinitionError listing them all.
+ * checks (minus the JSONata field values, whose schema there is stricter than AWS: see
+ * jsonataFields.ts), then the JSONata rules (field values as AWS documents them, no JSONPath
+ * fields or `.$` keys, no downgrade to JSONPath, no `$eval`, inner scopes not assigning outer
+ * variables). Throws DefinitionError listing them all.
  */
 export function validateDefinition(
   definition: AslDefinition,
@@ -46,14 +49,18 @@ export function validateDefinition(
   if (problems.length > 0) throw new DefinitionError(problems);
 }
 
-// asl-validator compiles its JSON schemas on every call (~0.4 s): remember verdicts per definition.
+// asl-validator compiles its JSON schemas on every call (50-400 ms): remember verdicts per
+// definition text. Bounded, so a long-lived process that builds many definitions stays small.
 const verdicts = new Map<string, string | undefined>();
+const MAX_VERDICTS = 500;
 
 function schemaCheck(definition: AslDefinition): string | undefined {
   const key = JSON.stringify(definition);
   if (!verdicts.has(key)) {
-    // asl-validator writes QueryLanguage into the states it reads: give it a copy.
-    const result = aslValidator(structuredClone(definition), {
+    if (verdicts.size >= MAX_VERDICTS) verdicts.delete(verdicts.keys().next().value!);
+    // A copy (asl-validator writes QueryLanguage into the states it reads) without the fields
+    // checkJsonataFields owns.
+    const result = aslValidator(withoutJsonataFields(definition), {
       checkPaths: false,
       checkArn: false,
     });
@@ -133,6 +140,7 @@ function checkState(
         `SCHEMA_VALIDATION_FAILED: The QueryLanguage is set to 'JSONata', but field '${field}' is only supported for the 'JSONPath' QueryLanguage at ${at}`,
       );
   }
+  checkJsonataFields(state, at, problems);
   for (const [i, rule] of (state.Choices ?? []).entries()) {
     if ('Variable' in rule || 'And' in rule || 'Or' in rule || 'Not' in rule) {
       problems.push(
