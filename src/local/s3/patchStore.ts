@@ -17,9 +17,26 @@ import { S3rverObjectModel, type S3rverMetadata, type S3rverStore } from './s3rv
 /** Folder (inside each bucket folder) for in-flight writes; s3rver's listings skip its files. */
 export const TEMP_DIR_NAME = '._S3rver_tmp';
 
+/** An object named by bucket and key. */
+export interface ObjectRef {
+  bucket: string;
+  key: string;
+}
+
+/**
+ * Runs the step that makes a write visible (`commit`) with the locks of `target` (and `source`)
+ * held, once the request's conditions hold; throws S3's error, and commits nothing, when not.
+ */
+export type WriteGuard = <T>(
+  target: ObjectRef,
+  source: ObjectRef | undefined,
+  commit: () => Promise<T>,
+) => Promise<T>;
+
 /** Replace the unsafe store methods of `store` with safe ones. */
 export function patchStore(
   store: S3rverStore,
+  guard: WriteGuard,
   onCopied?: (metadata: S3rverMetadata) => void,
 ): void {
   const originalGetObject = store.getObject.bind(store);
@@ -30,17 +47,30 @@ export function patchStore(
     const content = Buffer.isBuffer(object.content)
       ? Readable.from([object.content])
       : (object.content ?? Readable.from([]));
-    const { size, md5 } = await writeAtomically(store, object.bucket, content, target);
-    await store.putMetadata(object.bucket, object.key, object.metadata, md5);
-    return { size, md5 };
+    // The body is on disk before the condition is checked: the lock is held for a rename only.
+    const temp = await writeTemp(store, object.bucket, content);
+    try {
+      return await guard(object, undefined, async () => {
+        await moveIntoPlace(temp.file, target);
+        await store.putMetadata(object.bucket, object.key, object.metadata, temp.md5);
+        return { size: temp.size, md5: temp.md5 };
+      });
+    } finally {
+      await rm(temp.file, { force: true });
+    }
   };
 
   store.putPart = async (bucket, uploadId, partNumber, content) => {
     const uploadDir = path.join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
     const target = path.join(uploadDir, String(partNumber));
-    const result = await writeAtomically(store, bucket, content, target);
-    await writeFile(`${target}.md5`, result.md5);
-    return result;
+    const temp = await writeTemp(store, bucket, content);
+    try {
+      await moveIntoPlace(temp.file, target);
+    } finally {
+      await rm(temp.file, { force: true });
+    }
+    await writeFile(`${target}.md5`, temp.md5);
+    return { size: temp.size, md5: temp.md5 };
   };
 
   store.getObject = async (bucket, key, options) => {
@@ -66,27 +96,25 @@ export function patchStore(
   };
 
   store.copyObject = async (srcBucket, srcKey, destBucket, destKey, replacementMetadata) => {
-    const metadata = await originalCopyObject(
-      srcBucket,
-      srcKey,
-      destBucket,
-      destKey,
-      replacementMetadata,
+    const metadata = await guard(
+      { bucket: destBucket, key: destKey },
+      { bucket: srcBucket, key: srcKey },
+      () => originalCopyObject(srcBucket, srcKey, destBucket, destKey, replacementMetadata),
     );
     onCopied?.(metadata);
     return metadata;
   };
 }
 
-async function writeAtomically(
+/** Stream `content` into a new file of the bucket's temp folder, hashing it on the way. */
+async function writeTemp(
   store: S3rverStore,
   bucket: string,
   content: Readable,
-  target: string,
-): Promise<{ size: number; md5: string }> {
+): Promise<{ file: string; size: number; md5: string }> {
   const tempDir = path.join(store.rootDirectory, bucket, TEMP_DIR_NAME);
   await mkdir(tempDir, { recursive: true });
-  const temp = path.join(tempDir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
+  const file = path.join(tempDir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
   const md5 = createHash('md5');
   let size = 0;
   try {
@@ -99,18 +127,22 @@ async function writeAtomically(
           callback(null, chunk);
         },
       }),
-      createWriteStream(temp),
+      createWriteStream(file),
     );
-    // A concurrent delete may prune the (empty) target folder between mkdir and rename: retry once.
-    await mkdir(path.dirname(target), { recursive: true });
-    await rename(temp, target).catch(async (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-      await mkdir(path.dirname(target), { recursive: true });
-      await rename(temp, target);
-    });
   } catch (err) {
-    await rm(temp, { force: true });
+    await rm(file, { force: true });
     throw err;
   }
-  return { size, md5: md5.digest('hex') };
+  return { file, size, md5: md5.digest('hex') };
+}
+
+/** Rename a finished temp file over `target` (readers see the old file or the new, whole). */
+async function moveIntoPlace(temp: string, target: string): Promise<void> {
+  // A concurrent delete may prune the (empty) target folder between mkdir and rename: retry once.
+  await mkdir(path.dirname(target), { recursive: true });
+  await rename(temp, target).catch(async (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+    await mkdir(path.dirname(target), { recursive: true });
+    await rename(temp, target);
+  });
 }

@@ -18,9 +18,17 @@ import type {
   ObjectCreatedNotification,
   ObjectCreatedReason,
 } from './objectCreated.js';
-import { patchStore } from './patchStore.js';
+import {
+  checkCopySource,
+  checkDestination,
+  writeConditionsOf,
+  type ObjectState,
+} from './conditions.js';
+import { KeyLocks } from './keyLocks.js';
+import { patchStore, type WriteGuard } from './patchStore.js';
 import { enableDesContinuationTokens } from './desContinuationTokens.js';
 import {
+  S3Error,
   S3rver,
   S3rverAccount,
   type S3rverEventRecord,
@@ -67,6 +75,7 @@ export interface S3Endpoint {
 interface RequestContext {
   requestId: string;
   reason?: ObjectCreatedReason;
+  headers: IncomingMessage['headers'];
   sourceIp: string;
   copiedEtag?: string;
 }
@@ -93,7 +102,38 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
     vhostBuckets: false,
   });
   const requests = new AsyncLocalStorage<RequestContext>();
-  patchStore(app.store, (metadata) => {
+  const locks = new KeyLocks();
+  const stateOf = async (bucket: string, key: string): Promise<ObjectState | undefined> => {
+    try {
+      const m = await app.store.getMetadata(bucket, key);
+      return { etag: String(m['etag']), lastModified: new Date(String(m['last-modified'])) };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  };
+  const guard: WriteGuard = (target, source, commit) =>
+    locks.run(source ? [target, source] : [target], async () => {
+      const context = requests.getStore();
+      const conditions =
+        context?.reason && context.reason !== 'POST Object'
+          ? writeConditionsOf(context.headers, context.reason === 'CopyObject')
+          : undefined;
+      if (conditions) {
+        if (source && conditions.copySource) {
+          const state = await stateOf(source.bucket, source.key);
+          if (!state)
+            throw new S3Error('NoSuchKey', 'The specified key does not exist.', {
+              Key: source.key,
+            });
+          checkCopySource(conditions, state);
+        }
+        if (conditions.ifMatch !== undefined || conditions.ifNoneMatch)
+          checkDestination(conditions, target.key, await stateOf(target.bucket, target.key));
+      }
+      return commit();
+    });
+  patchStore(app.store, guard, (metadata) => {
     const context = requests.getStore();
     if (context) context.copiedEtag = String(metadata['etag'] ?? '').replace(/"/g, '');
   });
@@ -125,6 +165,7 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
     const context: RequestContext = {
       requestId: randomBytes(8).toString('hex').toUpperCase(),
       reason: reasonOf(req),
+      headers: req.headers,
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
     };
     res.setHeader('x-amz-request-id', context.requestId);
