@@ -27,5 +27,5 @@ export const benchContract: Contract = {
       message: 'updated_at is before hired_at',
     },
   ],
-  partitionBy: 'hired_at',
+  partitioning: { time: 'hired_at', grain: 'hour' },
 };

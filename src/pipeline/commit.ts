@@ -131,7 +131,7 @@ export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<Ru
 async function register(
   deps: PipelineDeps,
   table: TableInput,
-  partitions: { date: string; hour: string; rows: number }[],
+  partitions: { date: string; hour?: string; rows: number }[],
 ) {
   const inputs = partitions
     .filter((p) => p.rows > 0)

@@ -80,7 +80,8 @@ export interface RunSummary {
   rowsCurated: number;
   rowsRejected: number;
   rejectRatio: number;
-  partitions: { table: string; date: string; hour: string; rows: number }[];
+  /** `hour` is absent at day grain. */
+  partitions: { table: string; date: string; hour?: string; rows: number }[];
   files: string[];
   manifestKey: string;
   /** True when a newer version of the same key had already committed: this run changed nothing. */

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   ContractError,
+  DEFAULT_MAX_PARTITIONS_PER_FILE,
   UnknownDatasetError,
   loadContract,
   loadContracts,
   matchGlob,
   parseContract,
+  partitioningOf,
   resolveDataset,
 } from '../../src/core/contract/index.js';
 
@@ -31,13 +33,46 @@ describe('parseContract', () => {
         ...base(),
         csv: { delimiter: ';', header: false, nullMarkers: ['-'] },
         primaryKey: ['id'],
-        partitionBy: 'created_at',
+        partitioning: { time: 'created_at', grain: 'day', maxPartitionsPerFile: 400 },
         maxRejectRatio: 0.1,
       },
       'schemas/users.json',
     );
     expect(c.csv).toEqual({ delimiter: ';', header: false, nullMarkers: ['-'] });
-    expect(c.partitionBy).toBe('created_at');
+    expect(c.partitioning).toEqual({ time: 'created_at', grain: 'day', maxPartitionsPerFile: 400 });
+    expect(partitioningOf(c)).toEqual({
+      time: 'created_at',
+      column: 'created_at',
+      grain: 'day',
+      maxPartitionsPerFile: 400,
+    });
+  });
+
+  it('partitions by ingestion hour, at most 100 partitions per file, unless the contract says otherwise', () => {
+    const c = parseContract(base(), 'schemas/users.json');
+    expect(c.partitioning).toBeUndefined();
+    expect(partitioningOf(c)).toEqual({
+      time: 'ingestion',
+      grain: 'hour',
+      maxPartitionsPerFile: DEFAULT_MAX_PARTITIONS_PER_FILE,
+    });
+    expect(DEFAULT_MAX_PARTITIONS_PER_FILE).toBe(100);
+    const day = parseContract({ ...base(), partitioning: { grain: 'day' } }, 'users.json');
+    expect(partitioningOf(day)).toEqual({
+      time: 'ingestion',
+      grain: 'day',
+      maxPartitionsPerFile: 100,
+    });
+  });
+
+  it('takes a date column at day grain', () => {
+    const doc = base();
+    doc.columns.push({ name: 'booked_on', type: 'date', nullable: false });
+    const c = parseContract(
+      { ...doc, partitioning: { time: 'booked_on', grain: 'day' } },
+      'u.json',
+    );
+    expect(partitioningOf(c).column).toBe('booked_on');
   });
 
   it.each<[string, (d: Doc) => void, string]>([
@@ -91,11 +126,49 @@ describe('parseContract', () => {
       'rules[0].op: must be one of',
     ],
     [
-      'partitionBy not time',
-      (d) => (d.partitionBy = 'email'),
-      'partitionBy: column "email" is string; it must be date or timestamp',
+      'partition time not a time column',
+      (d) => (d.partitioning = { time: 'email' }),
+      'partitioning.time: column "email" is string; it must be a date or timestamp column, or "ingestion"',
     ],
-    ['partitionBy unknown', (d) => (d.partitionBy = 'nope'), 'partitionBy: unknown column "nope"'],
+    [
+      'partition time unknown',
+      (d) => (d.partitioning = { time: 'x' }),
+      'partitioning.time: unknown column "x"',
+    ],
+    [
+      'a date column at hour grain',
+      (d) => {
+        d.columns.push({ name: 'booked_on', type: 'date' });
+        d.partitioning = { time: 'booked_on', grain: 'hour' };
+      },
+      'partitioning.time: column "booked_on" is a date, which has no hour: set partitioning.grain to "day"',
+    ],
+    [
+      'unknown grain',
+      (d) => (d.partitioning = { grain: 'week' }),
+      'partitioning.grain: must be one of "hour", "day", got "week"',
+    ],
+    [
+      'limit not a positive integer',
+      (d) => (d.partitioning = { maxPartitionsPerFile: 0 }),
+      'partitioning.maxPartitionsPerFile: must be a positive integer, got 0',
+    ],
+    [
+      'limit a fraction',
+      (d) => (d.partitioning = { maxPartitionsPerFile: 2.5 }),
+      'partitioning.maxPartitionsPerFile: must be a positive integer, got 2.5',
+    ],
+    [
+      'unknown partitioning field',
+      (d) => (d.partitioning = { column: 'created_at' }),
+      'partitioning.column: unknown field (allowed: time, grain, maxPartitionsPerFile)',
+    ],
+    [
+      'partitioning not an object',
+      (d) => (d.partitioning = 'day'),
+      'partitioning: must be an object',
+    ],
+    ['the old partitionBy', (d) => (d.partitionBy = 'created_at'), 'partitionBy: unknown field'],
     ['unknown write mode', (d) => (d.writeMode = 'upsert'), 'writeMode: must be one of "append"'],
     [
       'merge without a key',

@@ -65,7 +65,7 @@ export function tinyContract(extra: Partial<Contract> = {}): Contract {
         { name: 'at', type: 'timestamp', nullable: false },
       ],
       primaryKey: ['id'],
-      partitionBy: 'at',
+      partitioning: { time: 'at' },
       ...extra,
     },
     'tiny.json',

@@ -10,7 +10,12 @@ import {
   rejectedKey,
 } from '../../src/core/transform/index.js';
 import { LocalFolderSink, MemorySink, UnsafeKeyError } from '../../src/core/sinks/index.js';
-import { partitionOfDays, partitionOfMs, partitioner } from '../../src/core/partition/index.js';
+import {
+  partitionOfDays,
+  partitionOfMs,
+  partitionSegment,
+  partitioner,
+} from '../../src/core/partition/index.js';
 import { tinyContract } from './helpers.js';
 
 describe('keys', () => {
@@ -23,6 +28,15 @@ describe('keys', () => {
       'users_rejected/date=2021-07-27/hour=16/part-abc123-0000-000.parquet',
     );
     expect(curatedPrefix('users')).toBe('users/');
+  });
+
+  it('leaves the hour out at day grain', () => {
+    expect(curatedKey('users', { date: '2021-07-27' }, 'abc123', 0, 1)).toBe(
+      'users/date=2021-07-27/part-abc123-0000-001.parquet',
+    );
+    expect(rejectedKey('users', { date: '2021-07-27' }, 'abc123', 0, 0)).toBe(
+      'users_rejected/date=2021-07-27/part-abc123-0000-000.parquet',
+    );
   });
 
   it.each(['../x', 'a/b', '', 'a..b'])('refuses the source id %j', (id) => {
@@ -69,18 +83,45 @@ describe('partitions', () => {
     expect(partitionOfMs(ms)).toEqual({ date, hour });
   });
 
-  it('gives hour 00 to a date column and null for a null value', () => {
-    expect(partitionOfDays(18835)).toEqual({ date: '2021-07-27', hour: '00' });
+  it('gives a day number its day partition, and null for a null value', () => {
+    expect(partitionOfDays(18835)).toEqual({ date: '2021-07-27' });
     const byAt = partitioner(tinyContract(), new Date(0));
     expect(byAt([1, null, null])).toBeNull();
   });
 
+  it('places a timestamp by its hour, or by its day at day grain', () => {
+    const at = Date.UTC(2021, 6, 27, 16, 2, 8);
+    expect(partitioner(tinyContract(), new Date(0))([1, 'x', at])).toEqual({
+      date: '2021-07-27',
+      hour: '16',
+    });
+    const byDay = tinyContract({ partitioning: { time: 'at', grain: 'day' } });
+    expect(partitioner(byDay, new Date(0))([1, 'x', at])).toEqual({ date: '2021-07-27' });
+    expect(partitionOfMs(at, 'day')).toEqual({ date: '2021-07-27' });
+    expect(partitionSegment({ date: '2021-07-27' })).toBe('date=2021-07-27/');
+    expect(partitionSegment({ date: '2021-07-27', hour: '16' })).toBe('date=2021-07-27/hour=16/');
+  });
+
+  it('places a date column by its day', () => {
+    const c = tinyContract({
+      columns: [
+        { name: 'id', type: 'int', nullable: false },
+        { name: 'on', type: 'date' },
+      ],
+      partitioning: { time: 'on', grain: 'day' },
+    });
+    expect(partitioner(c, new Date(0))([1, 18835])).toEqual({ date: '2021-07-27' });
+  });
+
   it('uses ingestion time when the contract names no partition column', () => {
-    const c = tinyContract();
-    delete c.partitionBy;
+    const c = tinyContract({ partitioning: { time: 'ingestion' } });
     expect(partitioner(c, new Date('2024-02-03T04:05:06Z'))([1, 'x', 0])).toEqual({
       date: '2024-02-03',
       hour: '04',
+    });
+    const day = tinyContract({ partitioning: { grain: 'day' } });
+    expect(partitioner(day, new Date('2024-02-03T04:05:06Z'))([1, 'x', 0])).toEqual({
+      date: '2024-02-03',
     });
   });
 

@@ -34,7 +34,7 @@ const jobs: Contract = {
 const hired: Contract = {
   dataset: 'hired_employees',
   files: ['hired_employees*.csv'],
-  partitionBy: 'datetime',
+  partitioning: { time: 'datetime' },
   columns: [
     { name: 'id', type: 'int' },
     { name: 'name', type: 'string' },

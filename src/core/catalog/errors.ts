@@ -15,3 +15,11 @@ export class CatalogInputError extends TerminalError {
 export class CatalogBusyError extends TransientError {
   override name = 'CatalogBusyError';
 }
+
+/**
+ * The contract's `partitioning` differs from the one the existing table was laid out with: its
+ * files sit under the old layout, so the table cannot change in place.
+ */
+export class PartitioningChangedError extends TerminalError {
+  override name = 'PartitioningChangedError';
+}

@@ -2,9 +2,13 @@
  * Whether a table may move from its catalogued definition to a new one. Shared by the Glue adapter
  * and the local catalog so both accept and refuse the same changes.
  */
-import { SchemaConflictError } from './errors.js';
+import { PartitioningChangedError, SchemaConflictError } from './errors.js';
 import type { GlueColumn, TableInput } from './glueTypes.js';
-import { REQUIRED_COLUMNS_PARAMETER } from './tableInput.js';
+import {
+  PARTITION_GRAIN_PARAMETER,
+  PARTITION_TIME_PARAMETER,
+  REQUIRED_COLUMNS_PARAMETER,
+} from './tableInput.js';
 
 /** What to do with an existing table: nothing, or replace it with `table`. */
 export type TablePlan = { action: 'none' } | { action: 'update'; table: TableInput };
@@ -12,22 +16,16 @@ export type TablePlan = { action: 'none' } | { action: 'update'; table: TableInp
 /**
  * Compare the catalogued table with the one a contract asks for. New nullable columns are added;
  * columns the catalogue has and the input lacks are kept (a concurrent writer on an older
- * contract must not drop what a newer one added). Changed types, partition keys, locations or
- * formats, and new non-nullable columns, throw `SchemaConflictError`.
+ * contract must not drop what a newer one added). A changed partitioning (time or grain, as the
+ * table's parameters and partition keys record it) throws `PartitioningChangedError`; changed
+ * types, locations or formats, and new non-nullable columns, throw `SchemaConflictError`.
  */
 export function planTableUpdate(existing: TableInput, next: TableInput): TablePlan {
   const ctx = { table: next.Name };
   if (existing.Name.toLowerCase() !== next.Name.toLowerCase()) {
     throw new SchemaConflictError(`table names differ: ${existing.Name} vs ${next.Name}`, ctx);
   }
-  const keys = (t: TableInput) =>
-    (t.PartitionKeys ?? []).map((c) => `${c.Name.toLowerCase()}:${c.Type.toLowerCase()}`).join(',');
-  if (keys(existing) !== keys(next)) {
-    throw new SchemaConflictError(
-      `table ${next.Name}: partition keys would change from (${keys(existing)}) to (${keys(next)})`,
-      ctx,
-    );
-  }
+  checkPartitioning(existing, next);
   const a = existing.StorageDescriptor ?? {};
   const b = next.StorageDescriptor ?? {};
   for (const field of ['Location', 'InputFormat', 'OutputFormat'] as const) {
@@ -67,7 +65,11 @@ export function planTableUpdate(existing: TableInput, next: TableInput): TablePl
       );
     }
   }
-  if (added.length === 0) return { action: 'none' };
+  // A table catalogued before partitioning was recorded adopts it (its keys matched above).
+  const unrecorded = [PARTITION_TIME_PARAMETER, PARTITION_GRAIN_PARAMETER].some(
+    (p) => next.Parameters?.[p] !== undefined && existing.Parameters?.[p] === undefined,
+  );
+  if (added.length === 0 && !unrecorded) return { action: 'none' };
   // The input's order first (audit columns stay last), then columns only the catalogue knows.
   const nextNames = new Set((b.Columns ?? []).map((c) => c.Name.toLowerCase()));
   const kept = (a.Columns ?? []).filter((c) => !nextNames.has(c.Name.toLowerCase()));
@@ -79,6 +81,37 @@ export function planTableUpdate(existing: TableInput, next: TableInput): TablePl
       StorageDescriptor: { ...b, Columns: [...(b.Columns ?? []), ...kept] },
     },
   };
+}
+
+/** Refuse a change of partition time or grain: the existing files lie by the old layout. */
+function checkPartitioning(existing: TableInput, next: TableInput): void {
+  const was = existing.Parameters ?? {};
+  const will = next.Parameters ?? {};
+  const what = `table ${next.Name}`;
+  const advice =
+    'its files are laid out by the old partitioning. keep the old partitioning in the contract, or re-lay the data: delete the table and its curated files, then run lake reprocess DATASET';
+  const fields = [
+    ['partitioning.time', PARTITION_TIME_PARAMETER],
+    ['partitioning.grain', PARTITION_GRAIN_PARAMETER],
+  ] as const;
+  for (const [field, parameter] of fields) {
+    const a = was[parameter];
+    const b = will[parameter];
+    if (a !== undefined && b !== undefined && a !== b) {
+      throw new PartitioningChangedError(
+        `${what}: the contract's ${field} would change from "${a}" to "${b}"; ${advice}`,
+        { table: next.Name, field, from: a, to: b },
+      );
+    }
+  }
+  const keys = (t: TableInput) =>
+    (t.PartitionKeys ?? []).map((c) => `${c.Name.toLowerCase()}:${c.Type.toLowerCase()}`).join(',');
+  if (keys(existing) !== keys(next)) {
+    throw new PartitioningChangedError(
+      `${what}: partition keys would change from (${keys(existing)}) to (${keys(next)}), so the contract's partitioning.grain changed; ${advice}`,
+      { table: next.Name, field: 'partitioning.grain' },
+    );
+  }
 }
 
 function normaliseType(type: string): string {

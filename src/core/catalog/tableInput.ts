@@ -2,7 +2,8 @@
  * Glue table and partition inputs built from a dataset contract. Pure: the stacks (deploy time),
  * the Commit handler and the local catalog all build their tables here, so AWS and the twin agree.
  */
-import type { ColumnType, Contract } from '../contract/types.js';
+import type { ColumnType, Contract, PartitionGrain } from '../contract/types.js';
+import { INGESTION_TIME, partitioningOf } from '../contract/partitioning.js';
 import { CatalogInputError } from './errors.js';
 import type { GlueColumn, GlueStorageDescriptor, PartitionInput, TableInput } from './glueTypes.js';
 
@@ -13,11 +14,16 @@ export const PARQUET_FORMAT = {
   SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
 } as const;
 
-/** Partition keys of every table: event (or ingest) date and hour. */
+/** Every partition key a table may have: date, and at hour grain the hour (event or ingest time). */
 export const PARTITION_KEYS: readonly GlueColumn[] = [
   { Name: 'date', Type: 'date', Comment: 'partition date, YYYY-MM-DD (UTC)' },
   { Name: 'hour', Type: 'int', Comment: 'partition hour, 0-23 (UTC); HH in the S3 key' },
 ];
+
+/** The partition keys of a table at `grain`: (date, hour) or (date). */
+export function partitionKeysFor(grain: PartitionGrain): GlueColumn[] {
+  return PARTITION_KEYS.slice(0, grain === 'hour' ? 2 : 1).map((c) => ({ ...c }));
+}
 
 /** Audit columns appended to every curated and rejected row, in this order. */
 export const AUDIT_COLUMNS: readonly GlueColumn[] = [
@@ -37,6 +43,12 @@ export const REJECT_REASON_COLUMNS: readonly GlueColumn[] = [
 
 /** Table parameter naming the contract columns that may not be null (Glue columns carry no nullability). */
 export const REQUIRED_COLUMNS_PARAMETER = 'lake.required_columns';
+
+/** Table parameter: what places a row in a partition, `ingestion` or a column name. */
+export const PARTITION_TIME_PARAMETER = 'lake.partition_time';
+
+/** Table parameter: the partition grain, `hour` or `day`. */
+export const PARTITION_GRAIN_PARAMETER = 'lake.partition_grain';
 
 /** Suffix of the table (and key prefix) holding a dataset's rejected rows. */
 export const REJECTED_SUFFIX = '_rejected';
@@ -102,20 +114,31 @@ export function rejectedTableInput(contract: Contract, location: string): TableI
 }
 
 /**
- * The partition of `table` for `date` (YYYY-MM-DD) and `hour` (0-23), stored under
- * `<table location>date=YYYY-MM-DD/hour=HH/`. Values are `[date, HH]`.
- * @example partitionInput(table, '2021-07-01', 9).Values // ['2021-07-01', '09']
+ * The partition of `table` for `date` (YYYY-MM-DD) and, when the table has an hour key, `hour`
+ * (0-23), stored under `<table location>date=YYYY-MM-DD/hour=HH/` (or `date=YYYY-MM-DD/`).
+ * Values are `[date, HH]` (or `[date]`), in the order of the table's partition keys.
+ * @example partitionInput(hourTable, '2021-07-01', 9).Values // ['2021-07-01', '09']
+ * @example partitionInput(dayTable, '2021-07-01').Values // ['2021-07-01']
  */
 export function partitionInput(
   table: TableInput,
   date: string,
-  hour: number | string,
+  hour?: number | string,
 ): PartitionInput {
   const sd = table.StorageDescriptor;
   if (!sd?.Location)
     throw new CatalogInputError(`table ${table.Name} has no storage location`, {
       table: table.Name,
     });
+  const hasHour = (table.PartitionKeys ?? []).some((k) => k.Name.toLowerCase() === 'hour');
+  if (hasHour !== (hour !== undefined)) {
+    throw new CatalogInputError(
+      hasHour
+        ? `table ${table.Name} is partitioned by date and hour: give the hour`
+        : `table ${table.Name} is partitioned by date only (day grain): give no hour, got "${String(hour)}"`,
+      { table: table.Name },
+    );
+  }
   const values = partitionValues(date, hour);
   return {
     Values: values,
@@ -124,13 +147,13 @@ export function partitionInput(
       Columns: sd.Columns?.map((c) => ({ ...c })),
       SerdeInfo: sd.SerdeInfo && { ...sd.SerdeInfo, Parameters: { ...sd.SerdeInfo.Parameters } },
       Parameters: { ...sd.Parameters },
-      Location: `${withSlash(sd.Location)}${partitionPath(values[0]!, values[1]!)}`,
+      Location: `${withSlash(sd.Location)}${partitionPath(values[0]!, values[1])}`,
     },
   };
 }
 
-/** Checked partition values `[YYYY-MM-DD, HH]` for a date and hour. */
-export function partitionValues(date: string, hour: number | string): [string, string] {
+/** Checked partition values `[YYYY-MM-DD, HH]` for a date and hour, or `[YYYY-MM-DD]` without an hour. */
+export function partitionValues(date: string, hour?: number | string): string[] {
   const m = DATE_RE.exec(date);
   const probe = m ? new Date(`${date}T00:00:00Z`) : undefined;
   if (!m || !probe || Number.isNaN(probe.getTime()) || probe.toISOString().slice(0, 10) !== date) {
@@ -138,6 +161,7 @@ export function partitionValues(date: string, hour: number | string): [string, s
       date,
     });
   }
+  if (hour === undefined) return [date];
   const h = typeof hour === 'number' ? hour : /^\d{1,2}$/.test(hour) ? Number(hour) : NaN;
   if (!Number.isInteger(h) || h < 0 || h > 23) {
     throw new CatalogInputError(`partition hour must be 0-23, got "${String(hour)}"`, {
@@ -147,9 +171,9 @@ export function partitionValues(date: string, hour: number | string): [string, s
   return [date, String(h).padStart(2, '0')];
 }
 
-/** The Hive-style key segment of a partition, e.g. `date=2021-07-01/hour=09/`. */
-export function partitionPath(date: string, hour: string): string {
-  return `date=${date}/hour=${hour}/`;
+/** The Hive-style key segment of a partition, e.g. `date=2021-07-01/hour=09/` or `date=2021-07-01/`. */
+export function partitionPath(date: string, hour?: string): string {
+  return hour === undefined ? `date=${date}/` : `date=${date}/hour=${hour}/`;
 }
 
 function tableInput(
@@ -165,6 +189,7 @@ function tableInput(
     });
   }
   const required = contract.columns.filter((c) => c.nullable === false).map((c) => c.name);
+  const partitioning = partitioningOf(contract);
   const storage: GlueStorageDescriptor = {
     Columns: columns.map((c) => ({ ...c })),
     Location: withSlash(location),
@@ -192,8 +217,12 @@ function tableInput(
       'lake.kind': kind,
       // Rejected rows keep every field as text, so nothing there is required.
       [REQUIRED_COLUMNS_PARAMETER]: kind === 'curated' ? required.join(',') : '',
+      // Recorded so a later contract cannot silently re-lay the table (see `planTableUpdate`).
+      // Rejected rows always lie by ingestion time, at the curated table's grain.
+      [PARTITION_TIME_PARAMETER]: kind === 'curated' ? partitioning.time : INGESTION_TIME,
+      [PARTITION_GRAIN_PARAMETER]: partitioning.grain,
     },
-    PartitionKeys: PARTITION_KEYS.map((c) => ({ ...c })),
+    PartitionKeys: partitionKeysFor(partitioning.grain),
     StorageDescriptor: storage,
   };
 }

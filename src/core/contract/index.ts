@@ -1,4 +1,14 @@
-export type { ColumnType, ColumnSpec, RowRule, CsvDialect, Contract } from './types.js';
+export type {
+  ColumnType,
+  ColumnSpec,
+  RowRule,
+  CsvDialect,
+  Contract,
+  PartitionGrain,
+  PartitioningSpec,
+} from './types.js';
+export { partitioningOf, INGESTION_TIME, DEFAULT_MAX_PARTITIONS_PER_FILE } from './partitioning.js';
+export type { Partitioning } from './partitioning.js';
 export { ContractError, UnknownDatasetError } from './errors.js';
 export { parseContract } from './parseContract.js';
 export { loadContract, loadContracts } from './loadContract.js';

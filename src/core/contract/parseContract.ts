@@ -1,4 +1,13 @@
-import type { ColumnSpec, Contract, CsvDialect, RowRule, WriteMode } from './types.js';
+import type {
+  ColumnSpec,
+  Contract,
+  CsvDialect,
+  PartitionGrain,
+  PartitioningSpec,
+  RowRule,
+  WriteMode,
+} from './types.js';
+import { INGESTION_TIME } from './partitioning.js';
 import { ContractError } from './errors.js';
 import { decimalParts, parseDecimal } from '../clean/decimal.js';
 import { parseIsoDate, parseIsoTimestamp } from '../clean/isoTime.js';
@@ -28,12 +37,14 @@ const TOP_KEYS = [
   'columns',
   'rules',
   'primaryKey',
-  'partitionBy',
+  'partitioning',
   'maxRejectRatio',
   'writeMode',
   'deleteMarker',
 ];
 const WRITE_MODES = ['append', 'replace', 'merge'];
+const PARTITIONING_KEYS = ['time', 'grain', 'maxPartitionsPerFile'];
+const GRAINS = ['hour', 'day'];
 const CSV_KEYS = ['delimiter', 'quote', 'header', 'encoding', 'nullMarkers'];
 const COLUMN_KEYS = [
   'name',
@@ -125,14 +136,9 @@ export function parseContract(json: unknown, fileName: string): Contract {
     if (new Set(names).size !== names.length) fail('primaryKey', 'names a column twice');
     return names;
   });
-  const partitionBy = optional(top.partitionBy, (v) => {
-    const name = str(v, 'partitionBy', fail);
-    const col = known(name, 'partitionBy');
-    if (col.type !== 'date' && col.type !== 'timestamp') {
-      fail('partitionBy', `column "${name}" is ${col.type}; it must be date or timestamp`);
-    }
-    return name;
-  });
+  const partitioning = optional(top.partitioning, (v) =>
+    checkPartitioning(object(v, 'partitioning', fail), known, fail),
+  );
   const maxRejectRatio = optional(top.maxRejectRatio, (v) => {
     const n = num(v, 'maxRejectRatio', fail);
     if (n < 0 || n > 1) fail('maxRejectRatio', `${n} must be between 0 and 1`);
@@ -160,7 +166,7 @@ export function parseContract(json: unknown, fileName: string): Contract {
   if (csv !== undefined) contract.csv = csv;
   if (rules !== undefined) contract.rules = rules;
   if (primaryKey !== undefined) contract.primaryKey = primaryKey;
-  if (partitionBy !== undefined) contract.partitionBy = partitionBy;
+  if (partitioning !== undefined) contract.partitioning = partitioning;
   if (maxRejectRatio !== undefined) contract.maxRejectRatio = maxRejectRatio;
   if (writeMode !== undefined) contract.writeMode = writeMode;
   if (deleteMarker !== undefined) contract.deleteMarker = deleteMarker;
@@ -192,6 +198,42 @@ function checkCsv(o: Obj, fail: Fail): CsvDialect {
     );
   }
   return csv;
+}
+
+function checkPartitioning(
+  o: Obj,
+  known: (name: string, path: string) => ColumnSpec,
+  fail: Fail,
+): PartitioningSpec {
+  unknownKeys(o, PARTITIONING_KEYS, 'partitioning', fail);
+  const spec: PartitioningSpec = {};
+  if (o.grain !== undefined)
+    spec.grain = oneOf(o.grain, GRAINS, 'partitioning.grain', fail) as PartitionGrain;
+  if (o.time !== undefined) {
+    const time = str(o.time, 'partitioning.time', fail, true);
+    // "ingestion" is the keyword even if a column shares the name: the contract reads one way.
+    if (time !== INGESTION_TIME) {
+      const col = known(time, 'partitioning.time');
+      if (col.type !== 'date' && col.type !== 'timestamp')
+        fail(
+          'partitioning.time',
+          `column "${time}" is ${col.type}; it must be a date or timestamp column, or "${INGESTION_TIME}"`,
+        );
+      if (col.type === 'date' && (spec.grain ?? 'hour') === 'hour')
+        fail(
+          'partitioning.time',
+          `column "${time}" is a date, which has no hour: set partitioning.grain to "day"`,
+        );
+    }
+    spec.time = time;
+  }
+  if (o.maxPartitionsPerFile !== undefined) {
+    const n = num(o.maxPartitionsPerFile, 'partitioning.maxPartitionsPerFile', fail);
+    if (!Number.isInteger(n) || n < 1)
+      fail('partitioning.maxPartitionsPerFile', `must be a positive integer, got ${n}`);
+    spec.maxPartitionsPerFile = n;
+  }
+  return spec;
 }
 
 function checkColumn(o: Obj, path: string, fail: Fail): ColumnSpec {

@@ -65,6 +65,18 @@ export interface CsvDialect {
  */
 export type WriteMode = 'append' | 'replace' | 'merge';
 
+/** Partition granularity: `hour` gives `date=…/hour=…/`, `day` gives `date=…/`. */
+export type PartitionGrain = 'hour' | 'day';
+
+/** The contract's `partitioning` object, as written (every field optional). */
+export interface PartitioningSpec {
+  /** `"ingestion"` (the upload's time) or a date/timestamp column (event or business time). */
+  time?: string;
+  grain?: PartitionGrain;
+  /** A file spreading over more curated partitions than this fails with `PartitionLimitExceededError`. */
+  maxPartitionsPerFile?: number;
+}
+
 export interface Contract {
   /** Lower-case identifier: table name and key prefix. */
   dataset: string;
@@ -75,8 +87,8 @@ export interface Contract {
   columns: ColumnSpec[];
   rules?: RowRule[];
   primaryKey?: string[];
-  /** Column (date or timestamp) whose value gives the date/hour partition; absent = ingestion time. */
-  partitionBy?: string;
+  /** How rows are laid out in partitions; see `partitioningOf` for the defaults. */
+  partitioning?: PartitioningSpec;
   /** Default `append`. `merge` needs a primary key. */
   writeMode?: WriteMode;
   /**

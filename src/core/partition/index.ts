@@ -1,8 +1,11 @@
 export {
-  hourPartitioner,
+  comparePartitions,
   partitioner,
+  partitionKeyer,
+  partitionName,
   partitionOfDays,
-  partitionOfHour,
+  partitionOfKey,
   partitionOfMs,
+  partitionSegment,
 } from './partitionOf.js';
 export type { Partition } from './partitionOf.js';

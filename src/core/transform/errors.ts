@@ -4,3 +4,8 @@ import { DataError } from '../errors.js';
 export class RejectRatioExceededError extends DataError {
   override name = 'RejectRatioExceededError';
 }
+
+/** A file spreads over more curated partitions than the contract's `partitioning.maxPartitionsPerFile`. */
+export class PartitionLimitExceededError extends DataError {
+  override name = 'PartitionLimitExceededError';
+}

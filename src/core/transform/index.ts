@@ -4,3 +4,5 @@ export type { TransformInput, ChunkSummary, RunSummary, PartitionCount } from '.
 export { curatedKey, rejectedKey, curatedPrefix, rejectedPrefix, assertSourceId } from './keys.js';
 export { curatedFields, rejectedFields, AUDIT_FIELDS } from './fields.js';
 export { RejectRatioExceededError } from './errors.js';
+export { PartitionLimitExceededError } from './errors.js';
+export { checkPartitionLimit, smallFileWarning, SMALL_FILE_ROWS } from './fileLayoutChecks.js';

@@ -1,4 +1,4 @@
-import type { Partition } from '../partition/partitionOf.js';
+import { partitionSegment, type Partition } from '../partition/partitionOf.js';
 
 const SAFE_ID = /^[A-Za-z0-9_=-][A-Za-z0-9._=-]*$/;
 
@@ -23,7 +23,7 @@ export function rejectedPrefix(dataset: string): string {
   return `${dataset}_rejected/`;
 }
 
-/** `<dataset>/date=YYYY-MM-DD/hour=HH/part-<sourceId>-<chunk 4>-<seq 3>.parquet`. */
+/** `<dataset>/date=YYYY-MM-DD/hour=HH/part-<sourceId>-<chunk 4>-<seq 3>.parquet` (no `hour=` at day grain). */
 export function curatedKey(
   dataset: string,
   partition: Partition,
@@ -32,10 +32,10 @@ export function curatedKey(
   seq: number,
 ): string {
   assertSourceId(sourceId);
-  return `${curatedPrefix(dataset)}date=${partition.date}/hour=${partition.hour}/part-${sourceId}-${pad(chunk, 4)}-${pad(seq, 3)}.parquet`;
+  return `${curatedPrefix(dataset)}${partitionSegment(partition)}part-${sourceId}-${pad(chunk, 4)}-${pad(seq, 3)}.parquet`;
 }
 
-/** `<dataset>_rejected/date=<ingest date>/hour=<ingest hour>/part-<sourceId>-<chunk 4>-<seq 3>.parquet`. */
+/** `<dataset>_rejected/date=<ingest date>/hour=<ingest hour>/part-<sourceId>-<chunk 4>-<seq 3>.parquet` (no `hour=` at day grain). */
 export function rejectedKey(
   dataset: string,
   partition: Partition,
@@ -44,5 +44,5 @@ export function rejectedKey(
   seq: number,
 ): string {
   assertSourceId(sourceId);
-  return `${rejectedPrefix(dataset)}date=${partition.date}/hour=${partition.hour}/part-${sourceId}-${pad(chunk, 4)}-${pad(seq, 3)}.parquet`;
+  return `${rejectedPrefix(dataset)}${partitionSegment(partition)}part-${sourceId}-${pad(chunk, 4)}-${pad(seq, 3)}.parquet`;
 }

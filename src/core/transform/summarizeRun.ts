@@ -1,10 +1,15 @@
 import type { Contract } from '../contract/types.js';
+import { partitionName } from '../partition/partitionOf.js';
 import { RejectRatioExceededError } from './errors.js';
+import { checkPartitionLimit, smallFileWarning } from './fileLayoutChecks.js';
+import { curatedPrefix } from './keys.js';
 import type { ChunkSummary, PartitionCount, RunSummary } from './types.js';
 
 /**
- * Add up the chunk summaries of one file. Throws `RejectRatioExceededError` (terminal) when the
- * rejected/read ratio is above the contract's `maxRejectRatio` (default 1: never).
+ * Add up the chunk summaries of one file. Throws `RejectRatioExceededError` when the rejected/read
+ * ratio is above the contract's `maxRejectRatio` (default 1: never), and
+ * `PartitionLimitExceededError` when the chunks together reach more curated partitions than
+ * `partitioning.maxPartitionsPerFile`. Few rows per file give a warning in the summary.
  */
 export function summarizeRun(contract: Contract, chunks: ChunkSummary[]): RunSummary {
   let rowsRead = 0;
@@ -14,7 +19,7 @@ export function summarizeRun(contract: Contract, chunks: ChunkSummary[]): RunSum
   const rejectedPartitions = new Map<string, PartitionCount>();
   const files: string[] = [];
   const add = (into: Map<string, PartitionCount>, p: PartitionCount): void => {
-    const name = `${p.date}/${p.hour}`;
+    const name = partitionName(p);
     const have = into.get(name);
     if (have) have.rows += p.rows;
     else into.set(name, { ...p });
@@ -29,6 +34,9 @@ export function summarizeRun(contract: Contract, chunks: ChunkSummary[]): RunSum
   }
   const sorted = (m: Map<string, PartitionCount>) =>
     [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
+  const curated = curatedPrefix(contract.dataset);
+  const curatedFiles = files.filter((f) => f.startsWith(curated)).length;
+  const warning = smallFileWarning(contract, curatedFiles, rowsCurated);
   const summary: RunSummary = {
     dataset: contract.dataset,
     sourceId: chunks[0]?.sourceId ?? '',
@@ -40,6 +48,10 @@ export function summarizeRun(contract: Contract, chunks: ChunkSummary[]): RunSum
     partitions: sorted(partitions),
     rejectedPartitions: sorted(rejectedPartitions),
     files: files.sort(),
+    filesWritten: files.length,
+    curatedFiles,
+    rowsPerFile: curatedFiles === 0 ? 0 : Math.round(rowsCurated / curatedFiles),
+    warnings: warning ? [warning] : [],
   };
   const max = contract.maxRejectRatio ?? 1;
   if (summary.rejectRatio > max) {
@@ -48,5 +60,6 @@ export function summarizeRun(contract: Contract, chunks: ChunkSummary[]): RunSum
       { dataset: contract.dataset, rejectRatio: summary.rejectRatio, maxRejectRatio: max, summary },
     );
   }
+  checkPartitionLimit(contract, summary.partitions.length);
   return summary;
 }

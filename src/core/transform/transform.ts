@@ -1,12 +1,18 @@
 import { dialectOf } from '../contract/dialect.js';
 import { readCsv } from '../csv/readCsv.js';
 import { encodeParquet } from '../parquet/index.js';
-import { hourPartitioner, partitionOfHour, partitionOfMs } from '../partition/partitionOf.js';
-import type { Partition } from '../partition/partitionOf.js';
+import { partitioningOf } from '../contract/partitioning.js';
+import {
+  comparePartitions,
+  partitionKeyer,
+  partitionOfKey,
+  partitionOfMs,
+} from '../partition/partitionOf.js';
 import { compileRowValidator } from '../validate/compileRowValidator.js';
 import { DuplicateKeys } from '../validate/DuplicateKeys.js';
 import type { RowIssue } from '../validate/types.js';
 import { curatedFields, rejectedFields } from './fields.js';
+import { checkPartitionLimit } from './fileLayoutChecks.js';
 import { assertSourceId, curatedKey, rejectedKey } from './keys.js';
 import { PartitionBuffer, stringHints } from './PartitionBuffer.js';
 import type { ChunkSummary, PartitionCount, TransformInput } from './types.js';
@@ -20,9 +26,11 @@ export const DEFAULT_MEMORY_BUDGET_BYTES = 64 * 1024 * 1024;
 const PARQUET_TYPE = 'application/vnd.apache.parquet';
 
 /**
- * Turn one CSV file (or one planned chunk of it) into curated Parquet per date/hour partition
- * and rejected rows with reasons, in one streaming pass. Keys are deterministic, so a replay
- * overwrites the same objects. Every row read is either curated or rejected.
+ * Turn one CSV file (or one planned chunk of it) into curated Parquet per partition (date/hour or
+ * date, as the contract's partitioning says) and rejected rows with reasons, in one streaming
+ * pass. Keys are deterministic, so a replay overwrites the same objects. Every row read is either
+ * curated or rejected. Throws `PartitionLimitExceededError` as soon as the chunk's rows reach more
+ * partitions than `partitioning.maxPartitionsPerFile`.
  * @example await transform({ contract, source: { key, version, sourceId }, body, sink, executionId, ingestedAt })
  */
 export async function transform(input: TransformInput): Promise<ChunkSummary> {
@@ -34,14 +42,16 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
   const width = contract.columns.length;
   const validator = compileRowValidator(contract);
   const duplicates = new DuplicateKeys(contract);
-  const hourOf = hourPartitioner(contract, input.ingestedAt);
-  const ingestPartition = partitionOfMs(input.ingestedAt.getTime());
+  const partitioning = partitioningOf(contract);
+  const keyOf = partitionKeyer(contract, input.ingestedAt);
+  // Rejected rows lie by ingestion time, at the grain of the curated table.
+  const ingestPartition = partitionOfMs(input.ingestedAt.getTime(), partitioning.grain);
   const curatedSchema = curatedFields(contract);
   const rejectedSchema = rejectedFields(contract);
 
   const curatedTypes = contract.columns.map((c) => c.type);
   const curatedHints = stringHints(width);
-  /** Curated buffers by hour since epoch (see `hourPartitioner`): no key object or string per row. */
+  /** Curated buffers by grain units since epoch (see `partitionKeyer`): no key object or string per row. */
   const curated = new Map<number, PartitionBuffer>();
   const rejected = new PartitionBuffer(
     ingestPartition,
@@ -122,11 +132,11 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
       const rowNumber = batch.firstRowNumber + j;
       rowsRead++;
       let issues = validator.check(fields, values, texts);
-      let hour: number | null = null;
+      let place: number | null = null;
       if (issues === null || issues[0]!.code !== 'column_count') {
-        hour = hourOf(values);
-        if (hour === null && !issues?.some((i) => i.column === contract.partitionBy)) {
-          const name = contract.partitionBy!;
+        place = keyOf(values);
+        if (place === null && !issues?.some((i) => i.column === partitioning.column)) {
+          const name = partitioning.column!;
           (issues ??= []).push({
             code: 'required',
             column: name,
@@ -139,13 +149,21 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
         const dup = duplicates.check(key);
         if (dup) (issues ??= []).push(dup);
       }
-      if (issues === null && hour !== null) {
-        let buffer = curated.get(hour);
+      if (issues === null && place !== null) {
+        let buffer = curated.get(place);
         if (!buffer) {
-          curated.set(
-            hour,
-            (buffer = new PartitionBuffer(partitionOfHour(hour), curatedTypes, curatedHints)),
+          buffer = new PartitionBuffer(
+            partitionOfKey(place, partitioning.grain),
+            curatedTypes,
+            curatedHints,
           );
+          curated.set(place, buffer);
+          // Stop at once: writing hundreds of one-row files first would only make work to undo.
+          checkPartitionLimit(contract, curated.size, {
+            sourceKey: source.key,
+            chunk: chunk.index,
+            atLeast: true,
+          });
           held += buffer.bytes;
         }
         held += buffer.push(values, rowNumber);
@@ -165,7 +183,7 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
     }
   }
 
-  const ordered = [...curated.values()].sort((a, b) => compare(a.partition, b.partition));
+  const ordered = [...curated.values()].sort((a, b) => comparePartitions(a.partition, b.partition));
   for (const buffer of ordered) await flush(buffer, false);
   await flush(rejected, true);
 
@@ -188,16 +206,4 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
 /** Distinct codes, in first-seen order, joined by commas. */
 function codesOf(issues: RowIssue[]): string {
   return [...new Set(issues.map((i) => i.code))].join(',');
-}
-
-function compare(a: Partition, b: Partition): number {
-  return a.date < b.date
-    ? -1
-    : a.date > b.date
-      ? 1
-      : a.hour < b.hour
-        ? -1
-        : a.hour > b.hour
-          ? 1
-          : 0;
 }

@@ -20,7 +20,8 @@ export interface TransformInput {
 /** Rows of one partition. */
 export interface PartitionCount {
   date: string;
-  hour: string;
+  /** `HH`; absent at day grain. */
+  hour?: string;
   rows: number;
 }
 
@@ -51,6 +52,14 @@ export interface RunSummary {
   partitions: PartitionCount[];
   rejectedPartitions: PartitionCount[];
   files: string[];
+  /** Parquet files written, curated and rejected (`files.length`). */
+  filesWritten: number;
+  /** Curated Parquet files written. */
+  curatedFiles: number;
+  /** Curated rows per curated file, rounded (0 when none). */
+  rowsPerFile: number;
+  /** Things worth a look that did not fail the run (e.g. small files). */
+  warnings: string[];
 }
 
 /** Re-exported so callers need one import. */
