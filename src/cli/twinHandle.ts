@@ -2,10 +2,13 @@
  * How a `lake` command reaches the twin: through the control API of a running `lake dev`, or,
  * when none runs, by starting one in this process for the command's duration.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { loadContracts } from '../core/contract/index.js';
 import type { Contract } from '../core/contract/types.js';
 import { createS3Client, S3ObjectStore } from '../aws/s3.js';
+import { isLoopbackHost, tokenHeaders } from '../local/http/loopbackGuard.js';
+import { acquireStateLock, StateFolderBusyError, type StateLock } from '../local/stateLock.js';
 import { startTwin, type Twin } from '../local/twin.js';
 import { twinPaths, type TwinConfig } from '../local/twinConfig.js';
 import type { WorkflowRunner } from '../local/workflow/index.js';
@@ -42,12 +45,27 @@ export interface TwinRecord {
   pid: number;
   s3Endpoint: string;
   controlUrl: string;
+  /** The control API's per-start secret: whoever can read this file may drive the twin. */
+  token: string;
   startedAt: string;
 }
 
-/** Record a running `lake dev`, so other commands find it. */
+/**
+ * Record a running `lake dev`, so other commands find it. Owner-only (0600): the file holds the
+ * control token. Written aside and renamed over, so a file left with looser modes (by an older
+ * version, or by hand) is replaced rather than reused, and readers never see half a record.
+ */
 export async function writeTwinRecord(config: TwinConfig, record: TwinRecord): Promise<void> {
-  await writeFile(twinPaths(config).pidFile, JSON.stringify(record, null, 2));
+  const path = twinPaths(config).pidFile;
+  await mkdir(config.dir, { recursive: true });
+  const aside = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(aside, JSON.stringify(record, null, 2), { mode: 0o600, flag: 'wx' });
+    await chmod(aside, 0o600); // the umask cannot loosen it, but a stricter one could block us
+    await rename(aside, path);
+  } finally {
+    await rm(aside, { force: true });
+  }
 }
 
 /** Forget the running `lake dev` (on exit). */
@@ -63,21 +81,38 @@ export async function findRunningTwin(config: TwinConfig): Promise<TwinRecord | 
   } catch {
     return undefined;
   }
+  // The token goes only to a loopback control API (the file could have been edited).
+  if (typeof record.token !== 'string' || !isLoopbackUrl(record.controlUrl)) return undefined;
   try {
-    const res = await fetch(`${record.controlUrl}/health`, { signal: AbortSignal.timeout(1000) });
+    const res = await fetch(`${record.controlUrl}/health`, {
+      headers: tokenHeaders(record.token),
+      signal: AbortSignal.timeout(1000),
+    });
     return res.ok ? record : undefined;
   } catch {
     return undefined;
   }
 }
 
-function remoteExecutions(controlUrl: string): ExecutionApi {
+function isLoopbackUrl(url: unknown): boolean {
+  if (typeof url !== 'string') return false;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' && isLoopbackHost(u.host, Number(u.port));
+  } catch {
+    return false;
+  }
+}
+
+function remoteExecutions(record: TwinRecord): ExecutionApi {
   const call = async (method: string, path: string, payload?: unknown) => {
-    const res = await fetch(`${controlUrl}${path}`, {
+    const res = await fetch(`${record.controlUrl}${path}`, {
       method,
-      ...(payload === undefined
-        ? {}
-        : { body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } }),
+      headers: {
+        ...tokenHeaders(record.token),
+        ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
     });
     const value = (await res.json()) as { name?: string; message?: string };
     if (!res.ok) throw new CliError(`${value.name ?? 'Error'}: ${value.message ?? res.statusText}`);
@@ -111,14 +146,17 @@ export async function openTwin(
       buckets: config.buckets,
       store: new S3ObjectStore(createS3Client({ endpoint: running.s3Endpoint })),
       contracts,
-      executions: remoteExecutions(running.controlUrl),
+      executions: remoteExecutions(running),
       close: async () => {},
     };
   }
+  const lock = await lockStateFolder(config, 'a lake command');
+  if (!lock) return openTwin(config, options); // a lake dev came up meanwhile: use it
   let twin: Twin;
   try {
     twin = await startTwin(config, { listen: options.listen ?? false });
   } catch (err) {
+    await lock.release();
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') {
       throw new CliError(
@@ -130,7 +168,11 @@ export async function openTwin(
     throw err;
   }
   const close = async () => {
-    await twin.close();
+    try {
+      await twin.close();
+    } finally {
+      await lock.release();
+    }
   };
   return {
     mode: 'in-process',
@@ -141,6 +183,40 @@ export async function openTwin(
     executions: twin.runner,
     close,
   };
+}
+
+/**
+ * Take the state folder's lock before starting a twin there (one twin per folder, or two
+ * processes write one catalog). When the holder is a `lake dev` that is still starting, wait a
+ * little for its control API and return undefined, so the caller uses it instead. Otherwise a
+ * busy folder is a CliError with exit code 3 saying what to do.
+ */
+export async function lockStateFolder(
+  config: TwinConfig,
+  command: string,
+): Promise<StateLock | undefined> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      return await acquireStateLock(config.dir, command);
+    } catch (err) {
+      if (!(err instanceof StateFolderBusyError)) throw err;
+      if (err.owner.command === 'lake dev' && command !== 'lake dev') {
+        if (await findRunningTwin(config)) return undefined;
+        if (Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 200));
+          continue;
+        }
+      }
+      throw new CliError(
+        `${err.message}; two twins on one state folder would both write its catalog`,
+        EXIT.unavailable,
+        err.owner.command === 'lake dev'
+          ? `that lake dev does not answer on its control API: stop it (kill ${err.owner.pid}), or use another --dir`
+          : `wait for it to finish, or use another --dir (a lock left by a process that is gone is taken over by itself)`,
+      );
+    }
+  }
 }
 
 /** A deployed stage: its buckets, Step Functions executions and Athena, found from SST's outputs. */

@@ -1,31 +1,54 @@
 /**
  * The twin's control API: a small JSON-over-HTTP server on loopback so that other `lake`
  * commands (ingest, redrive, reprocess, executions) reach the executions of a running `lake dev`.
+ * Every request passes the loopback guard (token, loopback Host, no foreign Origin; JSON bodies
+ * only): see http/loopbackGuard.ts for the attacks this stops.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GuardRefusal, guardRequest, readJsonBody } from './http/loopbackGuard.js';
 import type { WorkflowRunner } from './workflow/index.js';
 
-async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const parts: Buffer[] = [];
-  for await (const p of req) parts.push(p as Buffer);
-  return parts.length
-    ? (JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, unknown>)
-    : {};
+/** A running control API. */
+export interface ControlServer {
+  url: string;
+  /** The per-start secret every request must carry (`Authorization: Bearer …`). */
+  token: string;
+  close(): Promise<void>;
 }
 
-/** Serve the runner's StartExecution / Describe / List / History / Redrive on 127.0.0.1. */
+/** A fresh token: 32 random bytes, URL-safe. */
+export function newControlToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+async function objectBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const value = await readJsonBody(req);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new GuardRefusal(400, 'InvalidJson', 'the body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Serve the runner's StartExecution / Describe / List / History / Redrive on 127.0.0.1.
+ * `/health` needs the token too: the only callers are `lake` commands, which have it.
+ */
 export async function startControlServer(
   runner: WorkflowRunner,
-  port = 0,
-): Promise<{ url: string; close(): Promise<void> }> {
+  options: { port?: number; token?: string } = {},
+): Promise<ControlServer> {
+  const token = options.token ?? newControlToken();
+  let port = 0;
   const server: Server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const reply = (status: number, value: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+      // No CORS headers, ever: a browser page must not read these answers.
+      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify(value));
     };
     try {
+      guardRequest(req, { port, token });
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const arn = url.searchParams.get('arn') ?? '';
       if (req.method === 'GET' && url.pathname === '/health') return reply(200, { ok: true });
       if (req.method === 'GET' && url.pathname === '/executions')
@@ -35,26 +58,39 @@ export async function startControlServer(
       if (req.method === 'GET' && url.pathname === '/history')
         return reply(200, await runner.getExecutionHistory(arn));
       if (req.method === 'POST' && url.pathname === '/executions') {
-        const { input, name } = await body(req);
+        const { input, name } = await objectBody(req);
         return reply(
           200,
           await runner.startExecution({ input, ...(typeof name === 'string' ? { name } : {}) }),
         );
       }
       if (req.method === 'POST' && url.pathname === '/redrive') {
-        const { executionArn } = await body(req);
+        const { executionArn } = await objectBody(req);
         return reply(200, await runner.redriveExecution(String(executionArn)));
       }
       reply(404, { name: 'NotFound', message: `no route ${req.method} ${url.pathname}` });
     } catch (err) {
+      if (err instanceof GuardRefusal) {
+        res.setHeader('connection', 'close');
+        if (err.status === 401) res.setHeader('www-authenticate', 'Bearer');
+        return reply(err.status, { name: err.code, message: err.message });
+      }
       const e = err as Error;
       reply(400, { name: e.name, message: e.message });
     }
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const { port: bound } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
+  port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${bound}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    url: `http://127.0.0.1:${port}`,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -7,7 +7,12 @@ import type { TwinConfig } from '../../local/twinConfig.js';
 import { EXAMPLE_QUERY } from '../exampleQuery.js';
 import { safeJson, sourceKeyOfInput, summaryTable } from '../executionView.js';
 import { progressPrinter } from '../progress.js';
-import { removeTwinRecord, writeTwinRecord, findRunningTwin } from '../twinHandle.js';
+import {
+  findRunningTwin,
+  lockStateFolder,
+  removeTwinRecord,
+  writeTwinRecord,
+} from '../twinHandle.js';
 import { CliError, EXIT } from '../errors.js';
 import { runQuery } from './query.js';
 import { formatTable } from '../format.js';
@@ -39,18 +44,33 @@ export async function dev(
       'use it, or stop it with Ctrl-C first',
     );
   }
-  const twin = await startTwin(config, { listen: true, verboseLogs: options.verbose ?? false });
-  const control = await startControlServer(twin.runner);
+  // One twin per state folder: the lock first, released last.
+  const lock = (await lockStateFolder(config, 'lake dev'))!;
+  let twin: Awaited<ReturnType<typeof startTwin>>;
+  let control: Awaited<ReturnType<typeof startControlServer>>;
+  try {
+    twin = await startTwin(config, { listen: true, verboseLogs: options.verbose ?? false });
+    // A fresh random token per start; twin.json (0600) hands it to the lake commands.
+    control = await startControlServer(twin.runner).catch(async (err: unknown) => {
+      await twin.close();
+      throw err;
+    });
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
   await writeTwinRecord(config, {
     pid: process.pid,
     s3Endpoint: twin.s3.endpoint,
     controlUrl: control.url,
+    token: control.token,
     startedAt: new Date().toISOString(),
   });
   const stop = async () => {
     await control.close();
     const stopped = await twin.close();
     await removeTwinRecord(config);
+    await lock.release();
     if (stopped.length) {
       print(
         `  ${stopped.length} running execution(s) stopped (ABORTED); after the next start: lake redrive ID (see lake executions --status ABORTED)`,
