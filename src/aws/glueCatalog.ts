@@ -16,7 +16,7 @@ import {
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
 import type { GlueClient, Partition, PartitionError, Table } from '@aws-sdk/client-glue';
-import { CatalogBusyError } from '../core/catalog/errors.js';
+import { CatalogBusyError, CatalogInputError } from '../core/catalog/errors.js';
 import type {
   GlueStorageDescriptor,
   PartitionInput,
@@ -119,6 +119,45 @@ export class GlueCatalog implements Catalog {
           new UpdateTableCommand({
             DatabaseName: database,
             TableInput: plan.table,
+            VersionId: current.VersionId,
+            SkipArchive: false,
+          }),
+        );
+      },
+    );
+  }
+
+  /**
+   * Create the view, or replace its definition (at the VersionId read) when it differs; a
+   * concurrent creator or updater makes us read and compare again.
+   */
+  async ensureView(database: string, view: TableInput): Promise<void> {
+    await this.withRetry(
+      `ensure view ${database}.${view.Name}`,
+      { database, table: view.Name },
+      async () => {
+        const current = await this.readTable(database, view.Name);
+        if (!current) {
+          try {
+            await this.glue.send(
+              new CreateTableCommand({ DatabaseName: database, TableInput: view }),
+            );
+            return;
+          } catch (err) {
+            if (errorName(err) === 'AlreadyExistsException') throw retryable(err);
+            throw err;
+          }
+        }
+        if (current.TableType !== 'VIRTUAL_VIEW')
+          throw new CatalogInputError(`${database}.${view.Name} is a table, not a view`, {
+            database,
+            table: view.Name,
+          });
+        if (current.ViewOriginalText === view.ViewOriginalText) return;
+        await this.glue.send(
+          new UpdateTableCommand({
+            DatabaseName: database,
+            TableInput: view,
             VersionId: current.VersionId,
             SkipArchive: false,
           }),
@@ -264,6 +303,8 @@ export function toTableInput(table: Table): TableInput {
     ...(table.Parameters ? { Parameters: { ...table.Parameters } } : {}),
     ...(table.PartitionKeys ? { PartitionKeys: table.PartitionKeys.map(toColumn) } : {}),
     ...(table.StorageDescriptor ? { StorageDescriptor: toStorage(table.StorageDescriptor) } : {}),
+    ...(table.ViewOriginalText !== undefined ? { ViewOriginalText: table.ViewOriginalText } : {}),
+    ...(table.ViewExpandedText !== undefined ? { ViewExpandedText: table.ViewExpandedText } : {}),
   };
 }
 

@@ -155,7 +155,7 @@ export class S3ObjectStore implements ObjectStore {
           Key: key,
           Body: body,
           ...(contentType ? { ContentType: contentType } : {}),
-          ...(condition && 'ifMatch' in condition ? { IfMatch: condition.ifMatch } : {}),
+          ...(condition && 'ifMatch' in condition ? { IfMatch: quoted(condition.ifMatch) } : {}),
           ...(condition && 'ifNoneMatch' in condition ? { IfNoneMatch: '*' } : {}),
         }),
       ),
@@ -176,7 +176,7 @@ export class S3ObjectStore implements ObjectStore {
           Bucket: to.bucket,
           Key: to.key,
           CopySource: source,
-          ...(from.ifMatch ? { CopySourceIfMatch: from.ifMatch } : {}),
+          ...(from.ifMatch ? { CopySourceIfMatch: quoted(from.ifMatch) } : {}),
         }),
       ),
     );
@@ -230,4 +230,9 @@ export class S3ObjectStore implements ObjectStore {
       }
     }
   }
+}
+
+/** An ETag as HTTP conditions carry it: in double quotes (events and listings may drop them). */
+function quoted(etag: string): string {
+  return etag.startsWith('"') ? etag : `"${etag}"`;
 }

@@ -28,6 +28,11 @@ export interface Catalog {
    * Refuses incompatible changes with `SchemaConflictError`.
    */
   ensureTable(database: string, table: TableInput): Promise<void>;
+  /**
+   * Create the view (`TableType: VIRTUAL_VIEW`), or replace its definition when it differs:
+   * a view holds no data, so a new definition simply wins.
+   */
+  ensureView(database: string, view: TableInput): Promise<void>;
   /** Register partitions; partitions that already exist count as done, not as errors. */
   registerPartitions(
     database: string,

@@ -3,39 +3,165 @@ import {
   partitionInput,
   rejectedTableInput,
 } from '../core/catalog/tableInput.js';
+import { currentViewInput } from '../core/catalog/currentView.js';
+import { SchemaConflictError } from '../core/catalog/errors.js';
+import { MANIFESTS_PARAMETER, WRITE_MODE_PARAMETER } from '../core/catalog/tableParameters.js';
 import type { TableInput } from '../core/catalog/glueTypes.js';
-import type { ChunkSummary } from '../core/transform/index.js';
+import type { Contract } from '../core/contract/types.js';
+import type { ChunkSummary, RunSummary as ChunkRunSummary } from '../core/transform/index.js';
 import { summarizeRun } from '../core/transform/index.js';
-import { TerminalError } from '../core/errors.js';
+import { TerminalError, TransientError } from '../core/errors.js';
+import { PreconditionFailedError } from '../core/storageErrors.js';
 import { contractFor } from './contracts.js';
 import type { PipelineDeps } from './deps.js';
-import { chunkSummaryKey, keyIdOf, manifestKey, stagingPrefix } from './keys.js';
-import { compareSequencers, readJson, writeJson, type Manifest } from './manifest.js';
-import type { CommitRequest, RunSummary } from './types.js';
+import {
+  chunkSummaryKey,
+  keyIdOf,
+  manifestKey,
+  manifestsPrefix,
+  stagingPrefix,
+  TABLE_SCOPE,
+} from './keys.js';
+import {
+  compareVersions,
+  readJson,
+  readManifest,
+  writeManifest,
+  type CommittedPartition,
+  type Manifest,
+} from './manifest.js';
+import type { CommitRequest, RunSummary, SourceRef } from './types.js';
 import { mapLimit } from './mapLimit.js';
 
 const COPY_CONCURRENCY = 16;
+/** Conditional manifest writes lost in a row before Commit gives the Retry policy a turn. */
+const MAX_COMMIT_ATTEMPTS = 10;
 
 /** A chunk's staged summary is missing: Transform did not finish for it. */
 export class ChunkMissingError extends TerminalError {
   override name = 'ChunkMissingError';
 }
 
+/** Other Commits of the same scope kept winning the manifest write; a retry will read theirs. */
+export class CommitConflictError extends TransientError {
+  override name = 'CommitConflictError';
+}
+
 /**
- * Commit, the point after which a file's rows are visible: publish the staged files, delete what
- * an earlier version of the same key produced and this one did not, ensure the catalog tables from
- * the contract, register new partitions, and write the manifest. Every step is idempotent, so a
- * retry or a redrive after a failure part-way finishes the job without duplicates.
+ * Commit: the one point after which a file's rows belong to the table.
+ *
+ * 1. Before the commit point, all repeatable: read the staged chunk summaries, ensure the tables
+ *    (and a merge table's `_current` view), copy the staged files to their published keys (named
+ *    by the source version, so a repeat overwrites), register their partitions.
+ * 2. The commit point: the manifest of the scope (the uploaded key; the whole table for `replace`)
+ *    written on condition of the one read (`If-Match`, or `If-None-Match: *` for the first). A
+ *    Commit that loses re-reads, then retries or, when the winner is the later version, stands
+ *    down: it deletes what it published and reports `superseded`.
+ * 3. After it, idempotent cleanup: delete the files the manifest retired, then the staging area.
+ *    A redrive after a crash anywhere here finds its own manifest and only cleans up.
  */
 export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<RunSummary> {
   const { source } = req;
   const contract = contractFor(deps, source.dataset);
   const curated = deps.buckets.curated;
-  const staging = stagingPrefix(source.sourceId);
+  const staging = stagingPrefix(source.sourceId, req.executionId);
+  const mKey = manifestKey(source.dataset, scopeOf(contract, source));
+  let staged: ChunkRunSummary | undefined;
 
+  for (let attempt = 1; ; attempt++) {
+    const current = await readManifest(deps.store, curated, mKey);
+    const previous = current?.manifest;
+
+    if (previous?.sourceId === source.sourceId && previous.executionId === req.executionId) {
+      // This run committed already (a crash after the commit point, then a redrive or retry).
+      await cleanUp(deps, previous, staging);
+      return summaryOf(previous, mKey, false);
+    }
+    if (previous && previous.sourceId !== source.sourceId && compareVersions(previous, source) > 0)
+      return standDown(req, deps, staging, mKey, previous);
+
+    staged ??= summarizeRun(contract, await readChunkSummaries(req, deps));
+    const run = staged;
+    const tables = await ensureTables(contract, deps);
+    await mapLimit(run.files, COPY_CONCURRENCY, (file) =>
+      deps.store.copy({ bucket: curated, key: staging + file }, { bucket: curated, key: file }),
+    );
+    await register(deps, tables.curated, run.partitions);
+    await register(deps, tables.rejected, run.rejectedPartitions);
+
+    const published = new Set(run.files);
+    const replaced = [...(previous?.files ?? []), ...(previous?.retired ?? [])];
+    const manifest: Manifest = {
+      dataset: source.dataset,
+      writeMode: contract.writeMode ?? 'append',
+      sourceBucket: source.sourceBucket,
+      sourceKey: source.sourceKey,
+      sourceVersion: source.sourceVersion,
+      sourceId: source.sourceId,
+      ...(source.sequencer ? { sequencer: source.sequencer } : {}),
+      ingestedAt: source.ingestedAt,
+      executionId: req.executionId,
+      committedAt: new Date().toISOString(),
+      rowsRead: run.rowsRead,
+      rowsCurated: run.rowsCurated,
+      rowsRejected: run.rowsRejected,
+      rejectRatio: run.rejectRatio,
+      partitions: [
+        ...run.partitions.map((p) => ({ table: tables.curated.Name, ...p })),
+        ...run.rejectedPartitions.map((p) => ({ table: tables.rejected.Name, ...p })),
+      ],
+      files: run.files,
+      retired: [...new Set(replaced.filter((f) => !published.has(f)))].sort(),
+    };
+    try {
+      await writeManifest(
+        deps.store,
+        curated,
+        mKey,
+        manifest,
+        current ? { ifMatch: current.etag } : { ifNoneMatch: '*' },
+      );
+    } catch (err) {
+      if (!(err instanceof PreconditionFailedError)) throw err;
+      if (attempt >= MAX_COMMIT_ATTEMPTS)
+        throw new CommitConflictError(
+          `${source.sourceKey}: ${attempt} concurrent commits of ${mKey} won before this one`,
+          { dataset: source.dataset, key: source.sourceKey },
+          { cause: err },
+        );
+      deps.logger?.info('manifest changed under this commit; reading it again', {
+        manifestKey: mKey,
+        attempt,
+      });
+      continue;
+    }
+    await cleanUp(deps, manifest, staging);
+    deps.logger?.info('committed', {
+      dataset: source.dataset,
+      sourceKey: source.sourceKey,
+      files: manifest.files.length,
+      retired: manifest.retired?.length ?? 0,
+    });
+    return summaryOf(manifest, mKey, false);
+  }
+}
+
+/** `replace` keeps one manifest for the whole table; the other modes one per uploaded key. */
+function scopeOf(contract: Contract, source: SourceRef): string {
+  return contract.writeMode === 'replace'
+    ? TABLE_SCOPE
+    : keyIdOf(source.sourceBucket, source.sourceKey);
+}
+
+async function readChunkSummaries(req: CommitRequest, deps: PipelineDeps): Promise<ChunkSummary[]> {
+  const { source } = req;
   const indices = req.chunks.map((c) => c.chunk).sort((a, b) => a - b);
   const found = await mapLimit(indices, COPY_CONCURRENCY, (chunk) =>
-    readJson<ChunkSummary>(deps.store, curated, chunkSummaryKey(source.sourceId, chunk)),
+    readJson<ChunkSummary>(
+      deps.store,
+      deps.buckets.curated,
+      chunkSummaryKey(source.sourceId, req.executionId, chunk),
+    ),
   );
   const missing = indices.filter((_, i) => !found[i]);
   if (missing.length)
@@ -43,108 +169,140 @@ export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<Ru
       `chunk(s) ${missing.join(', ')} of ${source.sourceKey} have no staged summary`,
       { dataset: source.dataset, key: source.sourceKey },
     );
-  const chunks = found as ChunkSummary[];
-  const run = summarizeRun(contract, chunks);
-  const mKey = manifestKey(source.dataset, keyIdOf(source.sourceBucket, source.sourceKey));
-  const previous = await readJson<Manifest>(deps.store, curated, mKey);
-  const base = {
-    dataset: source.dataset,
-    sourceKey: source.sourceKey,
-    sourceVersion: source.sourceVersion,
-    sourceId: source.sourceId,
-    executionId: req.executionId,
-    rowsRead: run.rowsRead,
-    rowsCurated: run.rowsCurated,
-    rowsRejected: run.rowsRejected,
-    rejectRatio: run.rejectRatio,
-    manifestKey: mKey,
+  return found as ChunkSummary[];
+}
+
+/** The curated and rejected tables (and a merge table's current view), as the catalog has them. */
+async function ensureTables(
+  contract: Contract,
+  deps: PipelineDeps,
+): Promise<{ curated: TableInput; rejected: TableInput }> {
+  const location = (table: string) => `s3://${deps.buckets.curated}/${table}/`;
+  const parameters = {
+    [WRITE_MODE_PARAMETER]: contract.writeMode ?? 'append',
+    [MANIFESTS_PARAMETER]: location(manifestsPrefix(contract.dataset).replace(/\/$/, '')),
   };
-
-  // An older upload of this key finishing after a newer one must not bring its rows back.
-  if (
-    previous?.sequencer &&
-    source.sequencer &&
-    previous.sourceId !== source.sourceId &&
-    compareSequencers(previous.sequencer, source.sequencer) > 0
-  ) {
-    await deleteStaging(deps, staging);
-    deps.logger?.warn('superseded by a newer version; nothing published', {
-      sourceKey: source.sourceKey,
-      current: previous.sourceVersion,
-    });
-    return { ...base, partitions: [], files: [], superseded: true };
-  }
-
-  const location = (table: string) => `s3://${curated}/${table}/`;
-  const curatedTable = curatedTableInput(contract, location(contract.dataset));
-  const rejectedTable = rejectedTableInput(contract, location(`${contract.dataset}_rejected`));
-  await deps.catalog.ensureDatabase(deps.database);
-  await deps.catalog.ensureTable(deps.database, curatedTable);
-  await deps.catalog.ensureTable(deps.database, rejectedTable);
-
-  const files = chunks.flatMap((c) => c.files).sort();
-  // Server-side copies are independent; a handful in flight keeps many-partition files quick.
-  await mapLimit(files, COPY_CONCURRENCY, (file) =>
-    deps.store.copy({ bucket: curated, key: staging + file }, { bucket: curated, key: file }),
-  );
-  const published = new Set(files);
-  const stale = (previous?.files ?? []).filter((f) => !published.has(f));
-  if (stale.length) await deps.store.delete(curated, stale);
-
-  await register(deps, curatedTable, run.partitions);
-  await register(deps, rejectedTable, run.rejectedPartitions);
-
-  const manifest: Manifest = {
-    dataset: source.dataset,
-    sourceBucket: source.sourceBucket,
-    sourceKey: source.sourceKey,
-    sourceVersion: source.sourceVersion,
-    sourceId: source.sourceId,
-    ...(source.sequencer ? { sequencer: source.sequencer } : {}),
-    executionId: req.executionId,
-    committedAt: new Date().toISOString(),
-    rowsRead: run.rowsRead,
-    rowsCurated: run.rowsCurated,
-    rowsRejected: run.rowsRejected,
-    files,
-  };
-  await writeJson(deps.store, curated, mKey, manifest);
-  await deleteStaging(deps, staging);
-  deps.logger?.info('committed', {
-    dataset: source.dataset,
-    sourceKey: source.sourceKey,
-    files: files.length,
-    replaced: stale.length,
+  const withParameters = (t: TableInput): TableInput => ({
+    ...t,
+    Parameters: { ...t.Parameters, ...parameters },
   });
+  const curated = withParameters(curatedTableInput(contract, location(contract.dataset)));
+  const rejected = withParameters(
+    rejectedTableInput(contract, location(`${contract.dataset}_rejected`)),
+  );
+  await deps.catalog.ensureDatabase(deps.database);
+  const existing = await deps.catalog.getTable(deps.database, curated.Name);
+  checkWriteMode(contract, existing);
+  await deps.catalog.ensureTable(deps.database, curated);
+  await deps.catalog.ensureTable(deps.database, rejected);
+  if (contract.writeMode === 'merge') {
+    // From the table as catalogued, so columns added by schema evolution reach the view.
+    const table = (await deps.catalog.getTable(deps.database, curated.Name)) ?? curated;
+    await deps.catalog.ensureView(deps.database, currentViewInput(contract, deps.database, table));
+  }
+  return { curated, rejected };
+}
 
+/**
+ * `append` and `merge` keep one manifest per key, `replace` one per table: moving between them
+ * would leave manifests of the other kind naming rows, so it is refused like a schema conflict.
+ */
+function checkWriteMode(contract: Contract, existing: TableInput | undefined): void {
+  const was = existing?.Parameters?.[WRITE_MODE_PARAMETER];
+  const now = contract.writeMode ?? 'append';
+  if (!was || was === now || (was !== 'replace' && now !== 'replace')) return;
+  throw new SchemaConflictError(
+    `table ${contract.dataset}: writeMode would change from ${was} to ${now}; keep "${was}" in schemas/${contract.dataset}.json, or load the data under a new dataset name`,
+    { dataset: contract.dataset, field: 'writeMode' },
+  );
+}
+
+/** A later version holds the scope: take back what this run published, report superseded. */
+async function standDown(
+  req: CommitRequest,
+  deps: PipelineDeps,
+  staging: string,
+  mKey: string,
+  winner: Manifest,
+): Promise<RunSummary> {
+  const { source } = req;
+  let run: ChunkRunSummary | undefined;
+  try {
+    run = summarizeRun(contractFor(deps, source.dataset), await readChunkSummaries(req, deps));
+  } catch (err) {
+    // Already stood down once (staging gone), or its rows would fail anyway: nothing published.
+    if (!(err instanceof TerminalError)) throw err;
+  }
+  // Published keys carry this version's source id, so no other version names them.
+  const named = new Set(winner.files);
+  const ours = (run?.files ?? []).filter((f) => !named.has(f));
+  if (ours.length) await deps.store.delete(deps.buckets.curated, ours);
+  await deleteStaging(deps, staging);
+  deps.logger?.warn('superseded by a later version; nothing published', {
+    sourceKey: source.sourceKey,
+    current: `${winner.sourceKey} ${winner.sourceVersion}`,
+  });
   return {
-    ...base,
-    partitions: [
-      ...run.partitions.map((p) => ({ table: curatedTable.Name, ...p })),
-      ...run.rejectedPartitions.map((p) => ({ table: rejectedTable.Name, ...p })),
-    ],
-    files,
-    superseded: false,
+    dataset: source.dataset,
+    sourceKey: source.sourceKey,
+    sourceVersion: source.sourceVersion,
+    sourceId: source.sourceId,
+    executionId: req.executionId,
+    rowsRead: run?.rowsRead ?? 0,
+    rowsCurated: run?.rowsCurated ?? 0,
+    rowsRejected: run?.rowsRejected ?? 0,
+    rejectRatio: run?.rejectRatio ?? 0,
+    partitions: [],
+    files: [],
+    manifestKey: mKey,
+    superseded: true,
+  };
+}
+
+/** After the commit point: delete retired files, then the staging area. Safe to repeat. */
+async function cleanUp(deps: PipelineDeps, manifest: Manifest, staging: string): Promise<void> {
+  if (manifest.retired?.length) await deps.store.delete(deps.buckets.curated, manifest.retired);
+  await deleteStaging(deps, staging);
+}
+
+function summaryOf(manifest: Manifest, mKey: string, superseded: boolean): RunSummary {
+  return {
+    dataset: manifest.dataset,
+    sourceKey: manifest.sourceKey,
+    sourceVersion: manifest.sourceVersion,
+    sourceId: manifest.sourceId,
+    executionId: manifest.executionId,
+    rowsRead: manifest.rowsRead,
+    rowsCurated: manifest.rowsCurated,
+    rowsRejected: manifest.rowsRejected,
+    rejectRatio: manifest.rejectRatio ?? 0,
+    partitions: manifest.partitions ?? [],
+    files: manifest.files,
+    manifestKey: mKey,
+    superseded,
   };
 }
 
 async function register(
   deps: PipelineDeps,
   table: TableInput,
-  partitions: { date: string; hour?: string; rows: number }[],
+  partitions: Omit<CommittedPartition, 'table'>[],
 ) {
   const inputs = partitions
     .filter((p) => p.rows > 0)
-    .map((p) => partitionInput(table, p.date, p.hour));
+    .map((p) => partitionInput(table, p.date, p.hour!));
   if (inputs.length) await deps.catalog.registerPartitions(deps.database, table.Name, inputs);
 }
 
-/** Remove a source's staging area (after publishing, or when its run is abandoned). */
+/**
+ * Remove a staging area (after publishing, or when its run is abandoned): data files first, the
+ * chunk summaries last, so a crash part-way leaves what a redrive needs to finish the job.
+ */
 export async function deleteStaging(deps: PipelineDeps, prefix: string): Promise<void> {
-  const staged = await deps.store.list(deps.buckets.curated, prefix);
-  if (staged.length)
-    await deps.store.delete(
-      deps.buckets.curated,
-      staged.map((o) => o.key),
-    );
+  const staged = (await deps.store.list(deps.buckets.curated, prefix)).map((o) => o.key);
+  const isSummary = (key: string) => key.startsWith(`${prefix}_chunks/`);
+  const data = staged.filter((k) => !isSummary(k));
+  const summaries = staged.filter(isSummary);
+  if (data.length) await deps.store.delete(deps.buckets.curated, data);
+  if (summaries.length) await deps.store.delete(deps.buckets.curated, summaries);
 }

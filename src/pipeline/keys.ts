@@ -33,19 +33,34 @@ export function rawKeyOf(
   return `${dataset}/ingest_date=${ingestedAt.slice(0, 10)}/${sourceId}/${safeSegment(fileName)}`;
 }
 
-/** Where Transform stages a source's files until Commit publishes them. */
-export function stagingPrefix(sourceId: string): string {
-  return `_staging/${sourceId}/`;
+/**
+ * Where one execution's Transform stages a source's files until Commit publishes them. Per
+ * execution, so two runs of one version (a replay beside a redrive) never share staged summaries.
+ */
+export function stagingPrefix(sourceId: string, executionId: string): string {
+  const run = createHash('sha256').update(executionId).digest('hex').slice(0, 12);
+  return `_staging/${sourceId}/${run}/`;
 }
 
 /** The staged summary of one chunk. */
-export function chunkSummaryKey(sourceId: string, chunk: number): string {
-  return `${stagingPrefix(sourceId)}_chunks/${String(chunk).padStart(4, '0')}.json`;
+export function chunkSummaryKey(sourceId: string, executionId: string, chunk: number): string {
+  return `${stagingPrefix(sourceId, executionId)}_chunks/${String(chunk).padStart(4, '0')}.json`;
 }
 
-/** The manifest of an uploaded key: which version last committed and the files it produced. */
-export function manifestKey(dataset: string, keyId: string): string {
-  return `_manifests/${dataset}/${keyId}.json`;
+/** Folder of a dataset's manifests: every file a reader may see is named by one of them. */
+export function manifestsPrefix(dataset: string): string {
+  return `_manifests/${dataset}/`;
+}
+
+/** Manifest scope of a `replace` table: one manifest for the whole table, whatever the key. */
+export const TABLE_SCOPE = '_table';
+
+/**
+ * The manifest a commit of `source` writes: one per uploaded key (append, merge), or one for the
+ * whole table (replace), so the latest committed file replaces every other.
+ */
+export function manifestKey(dataset: string, scope: string): string {
+  return `${manifestsPrefix(dataset)}${scope}.json`;
 }
 
 /** `<dataset or _unknown>/<source key>` in the quarantine bucket. */

@@ -49,7 +49,10 @@ export async function quarantine(
     quarantinedAt: new Date().toISOString(),
   });
   const version = sourceVersionOf(versionId, req.event.detail?.object?.etag);
-  if (bucket && key) await deleteStaging(deps, stagingPrefix(sourceIdOf(bucket, key, version)));
+  if (bucket && key) {
+    const staging = stagingPrefix(sourceIdOf(bucket, key, version), req.executionId);
+    await deleteStaging(deps, staging);
+  }
   deps.logger?.warn('quarantined', { sourceKey: key, error: req.error.Error, objectKey });
   return { bucket: deps.buckets.quarantine, objectKey, errorKey, copied };
 }

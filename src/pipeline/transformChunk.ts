@@ -21,7 +21,7 @@ export async function transformChunk(
     start: chunk.start,
     end: chunk.end,
   });
-  const prefix = stagingPrefix(source.sourceId);
+  const prefix = stagingPrefix(source.sourceId, req.executionId);
   const sink: ObjectSink = {
     put: (key, bytes, contentType) =>
       deps.store.put(deps.buckets.curated, prefix + key, bytes, contentType),
@@ -47,7 +47,7 @@ export async function transformChunk(
   });
   await deps.store.put(
     deps.buckets.curated,
-    chunkSummaryKey(source.sourceId, chunk.index),
+    chunkSummaryKey(source.sourceId, req.executionId, chunk.index),
     new TextEncoder().encode(JSON.stringify(summary)),
     'application/json',
   );

@@ -1,3 +1,5 @@
+import type { CommittedPartition } from './manifest.js';
+
 /**
  * The payloads that pass between the ingest workflow's states. States carry keys and small
  * summaries only, never rows: Step Functions caps each payload at 256 KiB.
@@ -80,12 +82,28 @@ export interface RunSummary {
   rowsCurated: number;
   rowsRejected: number;
   rejectRatio: number;
-  /** `hour` is absent at day grain. */
-  partitions: { table: string; date: string; hour?: string; rows: number }[];
+  partitions: CommittedPartition[];
   files: string[];
   manifestKey: string;
-  /** True when a newer version of the same key had already committed: this run changed nothing. */
+  /**
+   * True when a newer version had already committed in this manifest's scope (the same key, or
+   * the whole table for `replace`): this run published nothing.
+   */
   superseded: boolean;
+}
+
+/**
+ * What CopyToRaw returns when the object no longer holds the version the event named (a newer
+ * upload replaced it, or it was deleted): that version is not processed, and the execution ends
+ * SUCCEEDED with this as its output; the newer version's own execution does the work.
+ */
+export interface SupersededUpload {
+  superseded: true;
+  dataset: string;
+  sourceBucket: string;
+  sourceKey: string;
+  sourceVersion: string;
+  reason: string;
 }
 
 /** Quarantine's input: the original event and the error a Catch caught. */

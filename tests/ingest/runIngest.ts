@@ -25,8 +25,16 @@ export type StepName = keyof typeof STEPS;
 /** Called before each invocation of a step with its 1-based call count; throw to inject a fault. */
 export type Fault = (call: number) => void;
 
-/** A runner for `workflows/ingest.asl.json` whose Lambdas call the steps with `deps`. */
-export function ingestRunner(deps: PipelineDeps, faults: Partial<Record<StepName, Fault>> = {}) {
+/**
+ * A runner for `workflows/ingest.asl.json` whose Lambdas call the steps with `deps`. `faults` run
+ * before a step, `after` once it has done its work but before its result reaches the workflow
+ * (a crash between the two).
+ */
+export function ingestRunner(
+  deps: PipelineDeps,
+  faults: Partial<Record<StepName, Fault>> = {},
+  after: Partial<Record<StepName, Fault>> = {},
+) {
   const calls: Record<StepName, number> = {
     CopyToRaw: 0,
     Validate: 0,
@@ -45,7 +53,9 @@ export function ingestRunner(deps: PipelineDeps, faults: Partial<Record<StepName
     lambdas[arn] = async (event) => {
       calls[name]++;
       faults[name]?.(calls[name]);
-      return step(event as never, deps);
+      const result = await step(event as never, deps);
+      after[name]?.(calls[name]);
+      return result;
     };
   }
   const runner = new WorkflowRunner({

@@ -11,6 +11,8 @@ import { TerminalError } from '../../src/core/errors.js';
 import { StorageUnavailableError } from '../../src/core/storageErrors.js';
 import type { MemoryObjectStore } from '../../src/core/storage/memoryObjectStore.js';
 import type { RunSummary } from '../../src/pipeline/index.js';
+import { loadContracts, type Contract } from '../../src/core/contract/index.js';
+import { hourOf, splitUsers } from '../twin/expected.js';
 import { BUCKETS, keys, makeDeps, upload } from '../pipeline/harness.js';
 import { ingestRunner, type StepName } from './runIngest.js';
 
@@ -29,6 +31,11 @@ async function setup(overrides: Parameters<typeof makeDeps>[0] = {}) {
   const h = await makeDeps(overrides);
   cleanups.push(h.cleanup);
   return h;
+}
+
+/** `date` or `date/hour` of a summary's partition (no hour at day grain). */
+function name(p: { date: string; hour?: string }): string {
+  return p.hour === undefined ? p.date : `${p.date}/${p.hour}`;
 }
 
 /** Data records of a sample file, counted with papaparse (not our reader). */
@@ -67,9 +74,7 @@ describe('each sample file', async () => {
         (p) => `${summary.dataset}_rejected/${p.Values.join('/')}`,
       ),
     ].sort();
-    expect(registered).toEqual(
-      summary.partitions.map((p) => `${p.table}/${p.date}/${p.hour}`).sort(),
-    );
+    expect(registered).toEqual(summary.partitions.map((p) => `${p.table}/${name(p)}`).sort());
     expect(summary.partitions.reduce((n, p) => n + p.rows, 0)).toBe(summary.rowsRead);
   });
 });
@@ -99,7 +104,7 @@ describe('replay and versions', () => {
     expect(JSON.parse(out.output!)).toMatchObject({ rowsRead: 3, rowsCurated: 3 });
     const files = await keys(store, BUCKETS.curated, 'departments/');
     expect(files).toHaveLength(1);
-    expect(files[0]).toContain('date=2026-11-21/hour=10');
+    expect(files[0]).toMatch(/^departments\/date=2026-11-21\/part-/);
   });
 });
 
@@ -150,6 +155,86 @@ describe('bad files end in quarantine with a named error', () => {
     expect(report).toMatchObject({ error, executionId: result.executionArn });
     expect(await keys(store, BUCKETS.curated, '_staging/')).toEqual([]);
     expect(await keys(store, BUCKETS.curated, key.split('.')[0])).toEqual([]);
+  });
+});
+
+describe('a file that scatters over too many partitions', () => {
+  /** The sample contracts, with `users` partitioned as given. */
+  async function usersPartitionedBy(partitioning: Contract['partitioning']) {
+    const contracts = (await loadContracts('schemas')).map((c) =>
+      c.dataset === 'users' ? { ...c, partitioning } : c,
+    );
+    return contracts;
+  }
+
+  function expectQuarantined(
+    store: MemoryObjectStore,
+    result: { status: string; error?: string; cause?: string },
+    partitions: RegExp,
+  ) {
+    expect(result).toMatchObject({ status: 'FAILED', error: 'PartitionLimitExceededError' });
+    expect(result.cause).toContain('partitioning.maxPartitionsPerFile');
+    expect(result.cause).toMatch(partitions);
+    expect(store.bytes(BUCKETS.quarantine, 'users/users.csv')).toBeDefined();
+  }
+
+  it('is quarantined by Transform as soon as one chunk passes the limit', async () => {
+    // 289 accepted users created on 287 distinct hours: far over the default 100.
+    const { deps, store } = await setup({
+      contracts: await usersPartitionedBy({ time: 'created_at', grain: 'hour' }),
+    });
+    const { runner, calls } = ingestRunner(deps);
+    const text = await readFile(`${SAMPLES}/users.csv`);
+    const result = await run(runner, await upload(store, 'users.csv', text));
+    expectQuarantined(store, result, /at least 101 partitions .*= 100/);
+    expect(calls.Commit).toBe(0);
+    expect(await keys(store, BUCKETS.curated, '_staging/')).toEqual([]);
+    expect(await keys(store, BUCKETS.curated, 'users')).toEqual([]);
+  });
+
+  it('is quarantined by Commit when the chunks together pass it', async () => {
+    // 60 users on 60 days, in chunks of a few hundred bytes: no chunk alone reaches 50 days.
+    const lines = ['id,email,name,country,created_at,updated_at'];
+    for (let i = 0; i < 60; i++) {
+      const day = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+      lines.push(`${i + 1},u${i}@example.com,U ${i},US,${day}T12:00:00Z,`);
+    }
+    const { deps, store } = await setup({
+      chunkBytes: 600,
+      contracts: await usersPartitionedBy({
+        time: 'created_at',
+        grain: 'day',
+        maxPartitionsPerFile: 50,
+      }),
+    });
+    const { runner, calls } = ingestRunner(deps);
+    const result = await run(runner, await upload(store, 'users.csv', lines.join('\n')));
+    expect(calls.Transform).toBeGreaterThan(1);
+    expect(calls.Commit).toBeGreaterThan(0);
+    expectQuarantined(store, result, /over 60 partitions .*= 50/);
+    expect(await keys(store, BUCKETS.curated, '_staging/')).toEqual([]);
+    expect(await keys(store, BUCKETS.curated, 'users')).toEqual([]);
+  });
+
+  it('passes when the limit is raised for a backfill', async () => {
+    const { deps, store } = await setup({
+      contracts: await usersPartitionedBy({
+        time: 'created_at',
+        grain: 'hour',
+        maxPartitionsPerFile: 1000,
+      }),
+    });
+    const { runner } = ingestRunner(deps);
+    const text = await readFile(`${SAMPLES}/users.csv`, 'utf8');
+    const result = await run(runner, await upload(store, 'users.csv', text));
+    expect(result.status).toBe('SUCCEEDED');
+    const summary = JSON.parse(result.output!) as RunSummary;
+    // Computed without the product: the distinct created_at hours of the acceptable rows.
+    const good = splitUsers(text).good;
+    const hours = new Set(good.map((g) => hourOf(g.time!)));
+    expect(hours.size).toBeGreaterThan(100);
+    expect(summary.partitions.filter((p) => p.table === 'users')).toHaveLength(hours.size);
+    expect(summary.rowsCurated).toBe(good.length);
   });
 });
 
@@ -263,7 +348,7 @@ describe('chunked files', () => {
         rejected: a.rowsRejected,
       });
       const rows = (s: RunSummary) =>
-        s.partitions.map((p) => `${p.table}/${p.date}/${p.hour}=${p.rows}`).sort();
+        s.partitions.map((p) => `${p.table}/${name(p)}=${p.rows}`).sort();
       expect(rows(b)).toEqual(rows(a));
     },
   );

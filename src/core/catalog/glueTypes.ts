@@ -31,6 +31,9 @@ export interface TableInput {
   Parameters?: Record<string, string>;
   PartitionKeys?: GlueColumn[];
   StorageDescriptor?: GlueStorageDescriptor;
+  /** A view (`TableType: VIRTUAL_VIEW`): Athena's encoded definition, see `currentView.ts`. */
+  ViewOriginalText?: string;
+  ViewExpandedText?: string;
 }
 
 export interface PartitionInput {

@@ -64,6 +64,26 @@ export class LocalCatalog implements Catalog {
     });
   }
 
+  async ensureView(database: string, view: TableInput): Promise<void> {
+    const name = checkName(view.Name, 'table');
+    await this.requireDatabase(database);
+    await this.queue.run(this.key(database, name), async () => {
+      const file = this.tableFile(database, name);
+      const stored = await readJson<StoredTable>(file);
+      const input = { ...structuredClone(view), Name: name };
+      if (stored && sameView(stored.table, input)) return;
+      if (stored && stored.table.TableType !== 'VIRTUAL_VIEW')
+        throw new CatalogInputError(`${database}.${name} is a table, not a view`, { table: name });
+      const now = new Date().toISOString();
+      await writeJsonAtomic(file, {
+        table: input,
+        partitions: [],
+        createTime: stored?.createTime ?? now,
+        updateTime: now,
+      } satisfies StoredTable);
+    });
+  }
+
   async registerPartitions(
     database: string,
     table: string,
@@ -180,6 +200,14 @@ function checkName(name: string, what: 'database' | 'table'): string {
     });
   }
   return lower;
+}
+
+function sameView(a: TableInput, b: TableInput): boolean {
+  return (
+    a.TableType === b.TableType &&
+    a.ViewOriginalText === b.ViewOriginalText &&
+    JSON.stringify(a.StorageDescriptor?.Columns) === JSON.stringify(b.StorageDescriptor?.Columns)
+  );
 }
 
 function valuesKey(values: string[]): string {

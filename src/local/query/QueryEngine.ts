@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { viewSqlOf } from '../../core/catalog/currentView.js';
 import type { TableInput } from '../../core/catalog/glueTypes.js';
 import type { Catalog } from '../../core/ports.js';
 import { ATHENA_MACROS, ATHENA_SETTINGS, translateAthenaSql } from './athenaDialect.js';
@@ -117,10 +118,18 @@ export class QueryEngine {
     const seen = new Set<string>();
     for (const database of databases) {
       await this.connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(database)}`);
-      for (const table of await this.options.catalog.listTables(database)) {
+      const tables = await this.options.catalog.listTables(database);
+      // Catalog views read tables, so the tables' views come first.
+      const views = tables.filter((t) => t.TableType === 'VIRTUAL_VIEW');
+      for (const table of tables.filter((t) => t.TableType !== 'VIRTUAL_VIEW')) {
         const name = `${quoteIdent(database)}.${quoteIdent(table.Name)}`;
         seen.add(name);
         await this.syncView(database, table, name);
+      }
+      for (const view of views) {
+        const name = `${quoteIdent(database)}.${quoteIdent(view.Name)}`;
+        seen.add(name);
+        await this.syncCatalogView(view, name);
       }
     }
     for (const name of [...this.views.keys()].filter((n) => !seen.has(n))) {
@@ -129,6 +138,16 @@ export class QueryEngine {
     }
     const defaultDatabase = this.options.defaultDatabase ?? databases[0] ?? 'main';
     await this.connection.run(`SET search_path = '${defaultDatabase.replace(/'/g, "''")},main'`);
+  }
+
+  /** A catalog view (Athena's VIRTUAL_VIEW): its SQL, in the Athena dialect, as a DuckDB view. */
+  private async syncCatalogView(view: TableInput, name: string): Promise<void> {
+    const sql = viewSqlOf(view);
+    if (sql === undefined) return;
+    const signature = JSON.stringify(['view', sql]);
+    if (this.views.get(name)?.signature === signature) return;
+    await this.connection.run(`CREATE OR REPLACE VIEW ${name} AS ${translateAthenaSql(sql)}`);
+    this.views.set(name, { signature });
   }
 
   private async syncView(database: string, table: TableInput, name: string): Promise<void> {

@@ -1,9 +1,17 @@
-/** The SQL of the view that shows a catalog table over its registered partitions only. */
+/**
+ * The SQL of the view that shows a catalog table over its registered partitions only, and there
+ * over the files a committed manifest names (where the table says where its manifests are).
+ */
+import { readFile } from 'node:fs/promises';
 import type { GlueColumn, PartitionInput, TableInput } from '../../core/catalog/glueTypes.js';
+import { MANIFESTS_PARAMETER } from '../../core/catalog/tableParameters.js';
 import { duckTypeOf, quoteIdent, quoteLiteral } from './glueToDuckType.js';
 import type { LocationResolver, ResolvedObject } from './localFileResolver.js';
 
-/** Parquet data files of the registered partitions of `table`, sorted, without duplicates. */
+/**
+ * Parquet data files of the registered partitions of `table` that a committed manifest names,
+ * sorted, without duplicates.
+ */
 export async function registeredFiles(
   table: TableInput,
   partitions: PartitionInput[],
@@ -11,6 +19,7 @@ export async function registeredFiles(
 ): Promise<string[]> {
   const tableLocation = table.StorageDescriptor?.Location;
   const underTable = tableLocation ? await resolve(tableLocation) : [];
+  const committed = await committedUris(table, resolve);
   const files = new Set<string>();
   for (const partition of partitions) {
     const location = partition.StorageDescriptor?.Location;
@@ -19,10 +28,31 @@ export async function registeredFiles(
     const candidates: ResolvedObject[] =
       tableLocation && prefix.startsWith(tableLocation) ? underTable : await resolve(prefix);
     for (const object of candidates) {
-      if (object.uri.startsWith(prefix) && isDataFile(object.uri)) files.add(object.file);
+      if (!object.uri.startsWith(prefix) || !isDataFile(object.uri)) continue;
+      if (!committed || committed.has(object.uri)) files.add(object.file);
     }
   }
   return [...files].sort();
+}
+
+/**
+ * `s3://` URIs of every file the table's manifests name; undefined for a table that keeps no
+ * manifests (made before they existed, or by other tools): then every file of a partition counts.
+ */
+async function committedUris(
+  table: TableInput,
+  resolve: LocationResolver,
+): Promise<Set<string> | undefined> {
+  const location = table.Parameters?.[MANIFESTS_PARAMETER];
+  const bucket = location && /^s3:\/\/[^/]+\//.exec(location)?.[0];
+  if (!location || !bucket) return undefined;
+  const uris = new Set<string>();
+  for (const object of await resolve(location)) {
+    if (!object.uri.endsWith('.json')) continue;
+    const manifest = JSON.parse(await readFile(object.file, 'utf8')) as { files?: string[] };
+    for (const key of manifest.files ?? []) uris.add(bucket + key);
+  }
+  return uris;
 }
 
 /** Hive/Spark conventions: names starting with `_` or `.` (markers, manifests) are not data. */
