@@ -1,5 +1,6 @@
 /** Names and places of the local twin, shared by `lake dev` and every other `lake` command. */
 import { resolve } from 'node:path';
+import { lockPath } from './stateLock.js';
 
 /** Where the twin keeps its state and how it is reached. */
 export interface TwinConfig {
@@ -45,6 +46,9 @@ export function twinPaths(config: TwinConfig) {
     s3: resolve(config.dir, 's3'),
     catalog: resolve(config.dir, 'catalog'),
     executions: resolve(config.dir, 'executions'),
+    /** The running `lake dev`: endpoints and the control token (mode 0600). */
     pidFile: resolve(config.dir, 'twin.json'),
+    /** Who runs a twin on this folder (one at a time): see stateLock.ts. */
+    lockFile: lockPath(resolve(config.dir)),
   };
 }

@@ -89,6 +89,7 @@ describe('the lock file', () => {
   it('holds pid, start time and command; a second taker in this process is refused; release frees it', async () => {
     const { dir } = await freshDir('basic');
     const lock = await acquireStateLock(dir, 'lake dev');
+    expect(lock.path).toBe(twinPaths(testConfig(dir)).lockFile);
     const owner = await readOwner(dir);
     expect(owner).toMatchObject({ pid: process.pid, command: 'lake dev', hostname: hostname() });
     expect(Date.parse(owner.startedAt)).toBeGreaterThan(Date.now() - 60_000);
