@@ -17,7 +17,11 @@ import type { Table, UpdateTableCommandInput } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GlueCatalog, GLUE_PARTITION_BATCH } from '../../src/aws/glueCatalog.js';
-import { CatalogBusyError, SchemaConflictError } from '../../src/core/catalog/errors.js';
+import {
+  CatalogBusyError,
+  PartitioningChangedError,
+  SchemaConflictError,
+} from '../../src/core/catalog/errors.js';
 import { curatedTableInput, partitionInput } from '../../src/core/catalog/tableInput.js';
 import type { TableInput } from '../../src/core/catalog/glueTypes.js';
 import type { Contract } from '../../src/core/contract/types.js';
@@ -119,6 +123,18 @@ describe('ensureTable', () => {
     await expect(catalog().ensureTable('lake_dev', changed)).rejects.toBeInstanceOf(
       SchemaConflictError,
     );
+    expect(glue.commandCalls(UpdateTableCommand)).toHaveLength(0);
+  });
+
+  it('refuses a partitioning change with PartitioningChangedError and does not update', async () => {
+    glue.on(GetTableCommand).resolves({ Table: asTable(curatedTableInput(contract, LOCATION), 1) });
+    const byDay = curatedTableInput({ ...contract, partitioning: { grain: 'day' } }, LOCATION);
+    const err = await catalog()
+      .ensureTable('lake_dev', byDay)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PartitioningChangedError);
+    expect((err as Error).name).toBe('PartitioningChangedError');
+    expect((err as Error).message).toContain('partitioning.grain');
     expect(glue.commandCalls(UpdateTableCommand)).toHaveLength(0);
   });
 

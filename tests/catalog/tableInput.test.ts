@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnType, Contract } from '../../src/core/contract/types.js';
-import { CatalogInputError, SchemaConflictError } from '../../src/core/catalog/errors.js';
+import {
+  CatalogInputError,
+  PartitioningChangedError,
+  SchemaConflictError,
+} from '../../src/core/catalog/errors.js';
 import { planTableUpdate } from '../../src/core/catalog/schemaEvolution.js';
 import {
   AUDIT_COLUMNS,
@@ -8,6 +12,7 @@ import {
   curatedTableInput,
   glueType,
   partitionInput,
+  partitionPath,
   partitionValues,
   rejectedTableInput,
 } from '../../src/core/catalog/tableInput.js';
@@ -91,6 +96,30 @@ describe('curatedTableInput', () => {
     expect(table.StorageDescriptor?.OutputFormat).toBe(PARQUET_FORMAT.OutputFormat);
   });
 
+  it('records the partitioning in its parameters, ingestion hour by default', () => {
+    expect(table.Parameters).toMatchObject({
+      'lake.partition_time': 'ingestion',
+      'lake.partition_grain': 'hour',
+    });
+  });
+
+  it('has the date key only at day grain', () => {
+    const byDay = { ...contract, partitioning: { time: 'created_at', grain: 'day' as const } };
+    const t = curatedTableInput(byDay, 's3://curated-bucket/users/');
+    expect(t.PartitionKeys?.map((c) => [c.Name, c.Type])).toEqual([['date', 'date']]);
+    expect(t.Parameters).toMatchObject({
+      'lake.partition_time': 'created_at',
+      'lake.partition_grain': 'day',
+    });
+    const rejected = rejectedTableInput(byDay, 's3://curated-bucket/users_rejected/');
+    expect(rejected.PartitionKeys?.map((c) => c.Name)).toEqual(['date']);
+    // Rejected rows may lack a valid time value: they always lie by ingestion time.
+    expect(rejected.Parameters).toMatchObject({
+      'lake.partition_time': 'ingestion',
+      'lake.partition_grain': 'day',
+    });
+  });
+
   it('refuses a column that clashes with a partition key or audit column, and non-s3 locations', () => {
     const clash = {
       ...contract,
@@ -134,6 +163,20 @@ describe('partitionInput', () => {
     expect(p.StorageDescriptor?.SerdeInfo?.SerializationLibrary).toBe(
       PARQUET_FORMAT.SerializationLibrary,
     );
+  });
+
+  it('gives a day-grain table [date] values under date=YYYY-MM-DD/', () => {
+    const day = curatedTableInput(
+      { ...contract, partitioning: { grain: 'day' } },
+      's3://curated-bucket/users/',
+    );
+    const p = partitionInput(day, '2021-07-01');
+    expect(p.Values).toEqual(['2021-07-01']);
+    expect(p.StorageDescriptor?.Location).toBe('s3://curated-bucket/users/date=2021-07-01/');
+    expect(() => partitionInput(day, '2021-07-01', 9)).toThrow(/date only \(day grain\)/);
+    expect(() => partitionInput(table, '2021-07-01')).toThrow(/give the hour/);
+    expect(partitionPath('2021-07-01')).toBe('date=2021-07-01/');
+    expect(partitionValues('2021-07-01')).toEqual(['2021-07-01']);
   });
 
   it('does not share mutable state with the table', () => {
@@ -213,5 +256,65 @@ describe('planTableUpdate', () => {
     expect(() => planTableUpdate(base, curatedTableInput(next, location))).toThrow(
       SchemaConflictError,
     );
+  });
+});
+
+describe('planTableUpdate and partitioning', () => {
+  const at = (partitioning: Contract['partitioning']) =>
+    curatedTableInput({ ...contract, partitioning }, 's3://curated-bucket/users/');
+
+  it.each<[string, Contract['partitioning'], Contract['partitioning'], RegExp]>([
+    [
+      'ingestion time to a column',
+      undefined,
+      { time: 'created_at' },
+      /partitioning\.time would change from "ingestion" to "created_at"/,
+    ],
+    [
+      'one column to another',
+      { time: 'created_at', grain: 'day' },
+      { time: 'born', grain: 'day' },
+      /partitioning\.time would change from "created_at" to "born"/,
+    ],
+    [
+      'hour grain to day grain',
+      { time: 'created_at' },
+      { time: 'created_at', grain: 'day' },
+      /partitioning\.grain would change from "hour" to "day"/,
+    ],
+  ])('refuses %s with PartitioningChangedError', (_what, was, will, message) => {
+    let error: unknown;
+    try {
+      planTableUpdate(at(was), at(will));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PartitioningChangedError);
+    expect((error as Error).name).toBe('PartitioningChangedError');
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).toContain('lake reprocess');
+  });
+
+  it('accepts a new limit: maxPartitionsPerFile guards files, not the layout', () => {
+    expect(
+      planTableUpdate(
+        at({ time: 'created_at', grain: 'day' }),
+        at({ time: 'created_at', grain: 'day', maxPartitionsPerFile: 5000 }),
+      ),
+    ).toEqual({ action: 'none' });
+  });
+
+  it('refuses a grain change on a table catalogued before partitioning was recorded', () => {
+    const legacy = at(undefined);
+    delete legacy.Parameters!['lake.partition_time'];
+    delete legacy.Parameters!['lake.partition_grain'];
+    expect(() => planTableUpdate(legacy, at({ grain: 'day' }))).toThrow(PartitioningChangedError);
+    // Same keys: the table adopts the recorded partitioning.
+    const plan = planTableUpdate(legacy, at(undefined));
+    expect(plan.action).toBe('update');
+    expect(plan.action === 'update' && plan.table.Parameters).toMatchObject({
+      'lake.partition_time': 'ingestion',
+      'lake.partition_grain': 'hour',
+    });
   });
 });

@@ -3,6 +3,7 @@ import { planChunks } from '../../src/core/csv/index.js';
 import {
   transform,
   summarizeRun,
+  PartitionLimitExceededError,
   RejectRatioExceededError,
 } from '../../src/core/transform/index.js';
 import type { ChunkSummary } from '../../src/core/transform/index.js';
@@ -149,5 +150,104 @@ describe('summarizeRun', () => {
 
   it('reports a zero ratio for an empty file', () => {
     expect(summarizeRun(tinyContract(), [chunk(0, 0, 0)]).rejectRatio).toBe(0);
+  });
+
+  /** A chunk with `rows` curated rows spread evenly over `days` day partitions, one file each. */
+  const spread = (n: number, days: number, rows: number): ChunkSummary => {
+    const dates = Array.from({ length: days }, (_, i) =>
+      new Date(Date.UTC(2024, 0, 1 + n * 10 + i)).toISOString().slice(0, 10),
+    );
+    return {
+      dataset: 'tiny',
+      sourceId: 'src',
+      chunk: n,
+      rowsRead: rows + 1,
+      rowsCurated: rows,
+      rowsRejected: 1,
+      partitions: dates.map((date) => ({ date, rows: rows / days })),
+      rejectedPartitions: [{ date: '2025-01-01', rows: 1 }],
+      files: [
+        ...dates.map((d) => `tiny/date=${d}/part-src-000${n}-000.parquet`),
+        `tiny_rejected/date=2025-01-01/part-src-000${n}-000.parquet`,
+      ],
+    };
+  };
+  const byDay = (max?: number) =>
+    tinyContract({
+      partitioning: { time: 'at', grain: 'day', ...(max ? { maxPartitionsPerFile: max } : {}) },
+    });
+
+  it('counts files written and curated rows per file', () => {
+    const run = summarizeRun(byDay(), [spread(0, 2, 6000), spread(1, 2, 6000)]);
+    expect(run).toMatchObject({ filesWritten: 6, curatedFiles: 4, rowsPerFile: 3000 });
+    expect(run.partitions).toHaveLength(4);
+    expect(run.partitions[0]).toEqual({ date: '2024-01-01', rows: 3000 });
+    expect(run.warnings).toEqual([]);
+  });
+
+  it('warns when several curated files hold fewer than 1,000 rows each on average', () => {
+    const run = summarizeRun(byDay(), [spread(0, 3, 30)]);
+    expect(run.rowsPerFile).toBe(10);
+    expect(run.warnings).toHaveLength(1);
+    expect(run.warnings[0]).toMatch(/^tiny: 3 curated files of 10 rows on average/);
+    // One small file is just a small upload; 999 rows per file is below the line, 1,000 is not.
+    expect(summarizeRun(byDay(), [spread(0, 1, 30)]).warnings).toEqual([]);
+    expect(summarizeRun(byDay(), [spread(0, 2, 1998)]).warnings).toHaveLength(1);
+    expect(summarizeRun(byDay(), [spread(0, 2, 2000)]).warnings).toEqual([]);
+  });
+
+  it('throws PartitionLimitExceededError when the chunks together pass maxPartitionsPerFile', () => {
+    expect(() => summarizeRun(byDay(4), [spread(0, 2, 20), spread(1, 2, 20)])).not.toThrow();
+    let error: unknown;
+    try {
+      summarizeRun(byDay(4), [spread(0, 2, 20), spread(1, 2, 20), spread(2, 1, 20)]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PartitionLimitExceededError);
+    expect((error as Error).name).toBe('PartitionLimitExceededError');
+    expect((error as Error).message).toContain('over 5 partitions');
+    expect((error as Error).message).toContain('partitioning.maxPartitionsPerFile = 4');
+    expect((error as Error).message).toContain('raise partitioning.maxPartitionsPerFile');
+  });
+});
+
+describe('the partition guard in transform', () => {
+  /** `days` rows, one per day from 2024-01-01. */
+  const daily = (days: number) => {
+    const lines = ['id,note,at'];
+    for (let i = 0; i < days; i++)
+      lines.push(`${i + 1},n,${new Date(Date.UTC(2024, 0, 1 + i, 6)).toISOString()}`);
+    return new TextEncoder().encode(`${lines.join('\n')}\n`);
+  };
+
+  it('stops a chunk at the first partition over the limit, before writing any file', async () => {
+    const sink = new MemorySink();
+    const contract = tinyContract({
+      partitioning: { time: 'at', grain: 'day', maxPartitionsPerFile: 10 },
+    });
+    await expect(
+      transform({ ...common, contract, body: piecesOf(daily(10)), sink: new MemorySink() }),
+    ).resolves.toMatchObject({ partitions: expect.any(Array) });
+    const failed = transform({ ...common, contract, body: piecesOf(daily(500)), sink });
+    await expect(failed).rejects.toBeInstanceOf(PartitionLimitExceededError);
+    await expect(failed).rejects.toThrow(
+      /tiny: the file spreads over at least 11 partitions \(chunk 0 alone\) \(by column at, day grain\), more than partitioning\.maxPartitionsPerFile = 10/,
+    );
+    expect(sink.keys()).toEqual([]);
+  });
+
+  it('counts curated partitions only: rejected rows lie in one ingestion partition', async () => {
+    const contract = tinyContract({ partitioning: { grain: 'day', maxPartitionsPerFile: 1 } });
+    const summary = await transform({
+      ...common,
+      contract,
+      body: piecesOf(file()),
+      sink: new MemorySink(),
+    });
+    expect(summary.partitions).toEqual([{ date: '2025-05-05', rows: summary.rowsCurated }]);
+    expect(summary.rejectedPartitions).toEqual([
+      { date: '2025-05-05', rows: summary.rowsRejected },
+    ]);
   });
 });

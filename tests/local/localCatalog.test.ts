@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SchemaConflictError } from '../../src/core/catalog/errors.js';
+import { PartitioningChangedError, SchemaConflictError } from '../../src/core/catalog/errors.js';
 import { curatedTableInput, partitionInput } from '../../src/core/catalog/tableInput.js';
 import type { Contract } from '../../src/core/contract/types.js';
 import { TerminalError } from '../../src/core/errors.js';
@@ -72,6 +72,28 @@ describe('LocalCatalog', () => {
     await expect(
       catalog.ensureTable('lake', curatedTableInput(required, LOCATION)),
     ).rejects.toBeInstanceOf(SchemaConflictError);
+  });
+
+  it('refuses a change of partitioning with PartitioningChangedError, keeping the table as it was', async () => {
+    const byDay: Contract = { ...contract, partitioning: { grain: 'day' } };
+    await catalog.ensureTable('lake', curatedTableInput(byDay, LOCATION));
+    const err = await catalog
+      .ensureTable('lake', curatedTableInput(contract, LOCATION))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PartitioningChangedError);
+    expect(err).toBeInstanceOf(TerminalError);
+    expect((err as Error).name).toBe('PartitioningChangedError');
+    expect((err as Error).message).toContain(
+      'partitioning.grain would change from "day" to "hour"',
+    );
+    const stored = await new LocalCatalog(dir).getTable('lake', 'jobs');
+    expect(stored?.PartitionKeys?.map((k) => k.Name)).toEqual(['date']);
+    // A day-grain table takes [date] partitions.
+    const table = curatedTableInput(byDay, LOCATION);
+    await catalog.registerPartitions('lake', 'jobs', [partitionInput(table, '2021-01-01')]);
+    expect((await catalog.listPartitions('lake', 'jobs')).map((p) => p.Values)).toEqual([
+      ['2021-01-01'],
+    ]);
   });
 
   it('counts partitions that already exist as done', async () => {

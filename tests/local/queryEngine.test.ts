@@ -15,9 +15,11 @@ import { QueryEngine, QueryError, s3rverFileResolver } from '../../src/local/que
 import { startS3Endpoint, type S3Endpoint } from '../../src/local/s3/index.js';
 
 const CURATED = 'lake-curated';
+// Reference data by ingestion day: a table with the date key only.
 const departments: Contract = {
   dataset: 'departments',
   files: ['departments*.csv'],
+  partitioning: { grain: 'day' },
   columns: [
     { name: 'id', type: 'int' },
     { name: 'department', type: 'string' },
@@ -131,9 +133,13 @@ beforeAll(async () => {
     const select = [...rows]
       .map(([id, v]) => `SELECT ${id}::INTEGER AS id, ${sqlString(v)} AS ${column}`)
       .join(' UNION ALL ');
-    await putParquet(`${contract.dataset}/date=2026-01-01/hour=00/part-src-0.parquet`, select);
+    const byDay = contract.partitioning?.grain === 'day';
+    await putParquet(
+      `${contract.dataset}/date=2026-01-01/${byDay ? '' : 'hour=00/'}part-src-0.parquet`,
+      select,
+    );
     await catalog.registerPartitions('lake', contract.dataset, [
-      partitionInput(table, '2026-01-01', 0),
+      byDay ? partitionInput(table, '2026-01-01') : partitionInput(table, '2026-01-01', 0),
     ]);
   }
 
@@ -261,6 +267,15 @@ describe('QueryEngine (the local Athena)', () => {
     expect((await engine.query('SELECT count(*) FROM lake.hired_employees')).rows).toEqual([
       [HIRES.length + 1],
     ]);
+  });
+
+  it('reads a day-grain table: a date key typed DATE, and no hour', async () => {
+    const r = await engine.query(
+      'SELECT "date", count(*) AS n FROM departments GROUP BY "date" ORDER BY "date"',
+    );
+    expect(r.columns.map((c) => c.type)).toEqual(['DATE', 'BIGINT']);
+    expect(r.rows).toEqual([['2026-01-01', DEPARTMENTS.size]]);
+    await expect(engine.query('SELECT "hour" FROM departments')).rejects.toBeInstanceOf(QueryError);
   });
 
   it('queries rejected rows with their reasons, and an empty table with its columns', async () => {

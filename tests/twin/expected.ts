@@ -75,8 +75,10 @@ export interface Good {
   row: number;
   key: string;
   fields: string[];
-  /** Partition time (ms), for datasets partitioned by a column. */
+  /** Event time (ms) of the record, where the dataset has one. */
   time?: number;
+  /** Business day (`YYYY-MM-DD` as written), where the dataset has one. */
+  day?: string;
 }
 
 /** The split of a file into accepted and rejected records, by the contract's rules. */
@@ -86,7 +88,7 @@ export interface Split {
   bad: { row: number; why: string; fields: string[] }[];
 }
 
-type Check = (f: string[]) => { why?: string; key?: string; time?: number };
+type Check = (f: string[]) => { why?: string; key?: string; time?: number; day?: string };
 
 function split(recs: Record_[], columns: number, check: Check): Split {
   const good: Good[] = [];
@@ -107,6 +109,7 @@ function split(recs: Record_[], columns: number, check: Check): Split {
         key: c.key!,
         fields: r.fields,
         ...(c.time !== undefined ? { time: c.time } : {}),
+        ...(c.day !== undefined ? { day: c.day } : {}),
       });
     }
   }
@@ -178,11 +181,19 @@ export function splitTransactions(text: string): Split {
     if (isoDate(day!) === undefined) return { why: 'business_date' };
     const time = isoUtc(booked!);
     if (time === undefined) return { why: 'booked_at' };
-    return { key: tx!, time };
+    return { key: tx!, time, day: day! };
   });
 }
 
 /** `YYYY-MM-DD HH` of a time (UTC), the hourly partition it belongs to. */
 export function hourOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 13).replace('T', ' ');
+}
+
+/** Every UTC day (`YYYY-MM-DD`) from one instant to another: where an upload in between may lie. */
+export function daysBetween(from: number, to: number): Set<string> {
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  const days = new Set([day(to)]);
+  for (let t = from; t <= to; t += 86_400_000) days.add(day(t));
+  return days;
 }

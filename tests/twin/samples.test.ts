@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_QUERY } from '../../src/cli/exampleQuery.js';
 import type { Twin } from '../../src/local/twin.js';
 import {
-  hourOf,
+  daysBetween,
   records,
   splitHires,
   splitReference,
@@ -49,6 +49,8 @@ let dir: string;
 let twin: Twin;
 let client: S3Client;
 let runs: Awaited<ReturnType<typeof waitForExecutions>>;
+/** Days the uploads' ingestion time may fall on (the run could cross midnight). */
+let uploadDays: Set<string>;
 const text: Record<string, string> = {};
 const expected: Record<string, Split> = {};
 
@@ -63,6 +65,7 @@ beforeAll(async () => {
   expected.users = splitUsers(text['users.csv']!);
   expected.transactions = splitTransactions(text['transactions.csv']!);
 
+  const uploadsFrom = Date.now();
   // Streams of known length: the SDK's default is aws-chunked with a trailing CRC checksum.
   await Promise.all(
     FILES.map(async (f) => {
@@ -81,6 +84,7 @@ beforeAll(async () => {
     new PutObjectCommand({ Bucket: 'lake-ingest', Key: MYSTERY, Body: MYSTERY_BODY }),
   );
   runs = await waitForExecutions(twin.runner, FILES.length + 1, 90_000);
+  uploadDays = daysBetween(uploadsFrom, Date.now());
 }, 120_000);
 
 afterAll(async () => {
@@ -273,24 +277,35 @@ describe('the samples through the twin', () => {
     expect(got).toEqual(want);
   });
 
-  it('partitions by the hour of the event time, each partition registered once', async () => {
-    const hours = new Set(expected.hired_employees!.good.map((g) => hourOf(g.time!)));
-    const partitions = await twin.catalog.listPartitions('lake', 'hired_employees');
-    const values = partitions.map((p) => `${p.Values[0]} ${String(p.Values[1]).padStart(2, '0')}`);
-    expect(new Set(values).size).toBe(values.length);
-    expect(new Set(values)).toEqual(hours);
+  it('lays each table out as its contract says, each partition registered once', async () => {
+    const valuesOf = async (table: string) =>
+      (await twin.catalog.listPartitions('lake', table)).map((p) => p.Values.join(' '));
+    // The HR files and users: one partition per ingestion day, no hour key.
+    for (const table of ['departments', 'jobs', 'hired_employees', 'users']) {
+      const values = await valuesOf(table);
+      expect(values.length, table).toBeGreaterThanOrEqual(1);
+      expect(values.length, table).toBeLessThanOrEqual(uploadDays.size);
+      for (const v of values) expect(uploadDays, `${table} ${v}`).toContain(v);
+    }
+    // Transactions: one partition per business day of the accepted rows.
+    const days = new Set(expected.transactions!.good.map((g) => g.day!));
+    const values = await valuesOf('transactions');
+    expect(values.length).toBe(days.size);
+    expect(new Set(values)).toEqual(days);
+    // Rejected rows lie by ingestion day, whatever the curated table's partition time.
+    for (const d of DATASETS) {
+      for (const v of await valuesOf(`${d}_rejected`)) expect(uploadDays, d).toContain(v);
+    }
     const misplaced = await lakeQueryJson(
       dir,
-      'SELECT count(*) AS n FROM hired_employees WHERE date <> CAST(datetime AS DATE) OR "hour" <> hour(datetime)',
+      'SELECT count(*) AS n FROM transactions WHERE date <> business_date',
     );
     expect(misplaced).toEqual([{ n: 0 }]);
-    const perHour = await lakeQueryJson(
+    const hourColumns = await lakeQueryJson(
       dir,
-      'SELECT count(*) AS n FROM (SELECT DISTINCT date, "hour" FROM users)',
+      "SELECT count(*) AS n FROM information_schema.columns WHERE column_name = 'hour'",
     );
-    expect(perHour).toEqual([
-      { n: new Set(expected.users!.good.map((g) => hourOf(g.time!))).size },
-    ]);
+    expect(hourColumns).toEqual([{ n: 0 }]);
   });
 
   it('keeps rejected rows queryable with their reasons', async () => {
