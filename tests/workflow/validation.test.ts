@@ -93,6 +93,20 @@ describe('literal Output (CDK: any JSON value; LS test_base_output_any_non_dict)
     expect(r.output).toBe('done');
   });
 
+  it('accepts a literal Output in a JSONata state of a JSONPath machine', async () => {
+    const def: AslDefinition = {
+      StartAt: 'A',
+      States: { A: { Type: 'Pass', QueryLanguage: 'JSONata', Output: 'done', End: true } },
+    };
+    expect((await runChecked(def)).output).toBe('done');
+  });
+
+  it('still refuses Output on a Fail state (SPEC: every state except Fail)', () => {
+    expect(refusal(machine({ F: { Type: 'Fail', Error: 'E', Output: 'x' } }))).toContain(
+      'asl-validator',
+    );
+  });
+
   it('accepts a multi-line expression and one without inner spaces', async () => {
     const def = machine({
       A: { Type: 'Pass', Output: '{%\n  1 +\n  1\n%}', Next: 'B' },
@@ -195,6 +209,27 @@ describe('Map fields (ASLS)', () => {
   });
 
   it.each<[string, Partial<AslState>, string]>([
+    [
+      'ItemReader Arguments as a string',
+      { ItemReader: { Resource: 'arn:aws:states:::s3:getObject', Arguments: 'b/k' } },
+      "'ItemReader/Arguments' must be a JSON object or a JSONata expression",
+    ],
+    [
+      'ReaderConfig MaxItems -1',
+      {
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:getObject',
+          Arguments: { Bucket: 'b', Key: 'k' },
+          ReaderConfig: { InputType: 'JSON', MaxItems: -1 },
+        },
+      },
+      "'ItemReader/ReaderConfig/MaxItems' must be a non-negative integer",
+    ],
+    [
+      'MaxItemsPerBatch 0',
+      { Items: [1], ItemBatcher: { MaxItemsPerBatch: 0 } },
+      "'ItemBatcher/MaxItemsPerBatch' must be a positive integer",
+    ],
     [
       'Items as an object',
       { Items: { a: 1 } },
