@@ -7,7 +7,13 @@ import { mkdir } from 'node:fs/promises';
 import { loadIngestTemplate, renderDefinition } from '../../workflows/render.js';
 import { createS3Client, S3ObjectStore } from '../aws/s3.js';
 import { LocalCatalog } from './catalog/index.js';
-import { subscribeObjectCreated } from './events/index.js';
+import {
+  executionNameFor,
+  storedObjectEvents,
+  subscribeObjectCreated,
+  type ObjectCreatedRule,
+  type S3ObjectCreatedEvent,
+} from './events/index.js';
 import { startS3Endpoint, type S3Endpoint } from './s3/index.js';
 import { FileExecutionStore, WorkflowRunner, type AslDefinition } from './workflow/index.js';
 import { twinPaths, type TwinConfig } from './twinConfig.js';
@@ -51,6 +57,13 @@ export interface Twin {
   runner: WorkflowRunner;
   /** Executions that were running when a previous twin stopped, now ABORTED and redrivable. */
   orphans: string[];
+  /** Executions the start's reconcile began: uploads stored earlier that had none (see `reconcile`). */
+  reconciled: string[];
+  /**
+   * Give every object in the ingest bucket that has no execution for its version one, with the
+   * event its write gave (same time and sequencer). Idempotent. Returns the ARNs it started.
+   */
+  reconcile(): Promise<string[]>;
   /**
    * Stop: no new executions; running ones end ABORTED at once (redrivable, here or after a
    * restart) instead of failing against a closed endpoint; the endpoint closes; the process
@@ -63,6 +76,8 @@ export interface Twin {
 export interface StartTwinOptions {
   /** Start an execution for each object created in the ingest bucket (default true). */
   listen?: boolean;
+  /** Reconcile the ingest bucket at start (default: when listening). */
+  reconcile?: boolean;
   /** Handler logs (Powertools) on stdout; off by default, the CLI shows progress instead. */
   verboseLogs?: boolean;
 }
@@ -136,17 +151,21 @@ export async function startTwin(config: TwinConfig, options: StartTwinOptions = 
     'the local twin stopped while this execution was running',
   );
 
-  let closing = false;
+  const rule: ObjectCreatedRule = {
+    bucket: config.buckets.ingest,
+    region: REGION,
+    account: ACCOUNT,
+  };
+  const ingest = idempotentStarter(runner);
   let unsubscribe = () => {};
   if (options.listen !== false) {
-    unsubscribe = subscribeObjectCreated(
-      s3,
-      { bucket: config.buckets.ingest, region: REGION, account: ACCOUNT },
-      async (event) => {
-        if (!closing) await runner.startExecution({ input: event });
-      },
-    );
+    // The uploader's 200 waits for this: an acknowledged upload has its execution recorded.
+    unsubscribe = subscribeObjectCreated(s3, rule, async (event) => {
+      await ingest.start(event);
+    });
   }
+  const reconcile = () => reconcileIngest({ s3, runner, rule, start: ingest.start });
+  const reconciled = (options.reconcile ?? options.listen !== false) ? await reconcile() : [];
   let closed: Promise<string[]> | undefined;
   return {
     config,
@@ -155,9 +174,15 @@ export async function startTwin(config: TwinConfig, options: StartTwinOptions = 
     catalog,
     runner,
     orphans,
+    reconciled,
+    reconcile,
     close: () =>
       (closed ??= (async () => {
-        closing = true;
+        // Uploads first: refuse new ones, let the admitted ones reach their execution.
+        await Promise.race([
+          s3.refuseWrites([config.buckets.ingest]),
+          new Promise((r) => setTimeout(r, CLOSE_DRAIN_MS).unref()),
+        ]);
         unsubscribe();
         try {
           return await runner.stopAll('the local twin stopped while this execution was running');
@@ -168,4 +193,81 @@ export async function startTwin(config: TwinConfig, options: StartTwinOptions = 
         }
       })()),
   };
+}
+
+/** How long close waits for admitted uploads; a slower one is cut off (and reconciled later). */
+const CLOSE_DRAIN_MS = 10_000;
+
+/** Starts one execution per object version; a name already used means already started. */
+function idempotentStarter(runner: WorkflowRunner) {
+  const inFlight = new Map<string, Promise<string | undefined>>();
+  const start = (event: S3ObjectCreatedEvent): Promise<string | undefined> => {
+    const name = executionNameFor(event);
+    let pending = inFlight.get(name);
+    if (!pending) {
+      pending = runner
+        .startExecution({ name, input: event })
+        .then(
+          (r) => r.executionArn as string | undefined,
+          (err: unknown) => {
+            if ((err as Error).name === 'ExecutionAlreadyExists') return undefined;
+            throw err;
+          },
+        )
+        .finally(() => inFlight.delete(name));
+      inFlight.set(name, pending);
+    }
+    return pending;
+  };
+  return { start };
+}
+
+/**
+ * Reconcile the twin's ingest bucket with its executions: every object without an execution for
+ * its version gets one. An object from an older state folder (no write record) counts as done when
+ * an execution's input names its bucket, key and ETag. Returns the ARNs started.
+ * @example const started = await reconcileIngest(twin); // what `lake reconcile` runs
+ */
+export async function reconcileIngest(
+  twin:
+    | Twin
+    | {
+        s3: Pick<S3Endpoint, 'storedObjects'>;
+        runner: WorkflowRunner;
+        rule: ObjectCreatedRule;
+        start: (event: S3ObjectCreatedEvent) => Promise<string | undefined>;
+      },
+): Promise<string[]> {
+  if ('reconcile' in twin) return twin.reconcile();
+  const { s3, runner, rule, start } = twin;
+  const stored = await storedObjectEvents(s3, rule);
+  let legacy: Set<string> | undefined;
+  const started: string[] = [];
+  for (const { event, recorded } of stored) {
+    if (!recorded) {
+      legacy ??= await executedVersions(runner);
+      if (legacy.has(versionKey(event))) continue;
+    }
+    const arn = await start(event);
+    if (arn) started.push(arn);
+  }
+  return started;
+}
+
+const versionKey = (e: S3ObjectCreatedEvent) =>
+  [e.detail.bucket.name, e.detail.object.key, e.detail.object.etag.replace(/"/g, '')].join('\0');
+
+/** bucket/key/ETag of every execution's input event. */
+async function executedVersions(runner: WorkflowRunner): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const { executionArn } of (await runner.listExecutions({})).executions) {
+    const { input } = await runner.describeExecution(executionArn);
+    try {
+      const event = JSON.parse(input ?? '{}') as S3ObjectCreatedEvent;
+      if (event.detail?.object?.key !== undefined) out.add(versionKey(event));
+    } catch {
+      // Not an object-created input (a manual start): no version to match.
+    }
+  }
+  return out;
 }

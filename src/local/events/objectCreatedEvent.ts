@@ -2,7 +2,7 @@
  * The EventBridge "Object Created" event S3 sends for an object write, built from the twin's
  * endpoint notifications, so the state machine gets the same input locally as in AWS.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { ObjectCreatedNotification } from '../s3/objectCreated.js';
 
 /** The EventBridge event AWS sends for an S3 object write (source `aws.s3`, `Object Created`). */
@@ -57,7 +57,7 @@ export function toObjectCreatedEvent(
     env.keyEncoding === 'url' ? encodeNotificationKey(notification.key) : notification.key;
   return {
     version: '0',
-    id: randomUUID(),
+    id: eventIdOf(notification),
     'detail-type': 'Object Created',
     source: 'aws.s3',
     account,
@@ -84,4 +84,16 @@ export function toObjectCreatedEvent(
 /** S3 notification key encoding: form-style percent-encoding that keeps `/`, spaces as `+`. */
 export function encodeNotificationKey(key: string): string {
   return encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
+}
+
+/**
+ * A UUID-shaped id fixed by the write (bucket, key, ETag, sequencer): the event rebuilt by a
+ * reconcile is the very event the live delivery gave.
+ */
+function eventIdOf(n: ObjectCreatedNotification): string {
+  const h = createHash('sha256')
+    .update([n.bucket, n.key, n.etag, n.sequencer].join('\0'))
+    .digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

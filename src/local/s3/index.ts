@@ -1,6 +1,6 @@
 /** The twin's S3-protocol endpoint. */
 export { startS3Endpoint, DEFAULT_S3_PORT } from './startS3Endpoint.js';
-export type { S3Endpoint, S3EndpointOptions } from './startS3Endpoint.js';
+export type { S3Endpoint, S3EndpointOptions, StoredObject } from './startS3Endpoint.js';
 export type {
   ObjectCreatedNotification,
   ObjectCreatedListener,

@@ -8,10 +8,11 @@
  */
 import { randomBytes, createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ObjectCreatedReason } from './objectCreated.js';
 import { S3rverObjectModel, type S3rverMetadata, type S3rverStore } from './s3rverInternals.js';
 
 /** Folder (inside each bucket folder) for in-flight writes; s3rver's listings skip its files. */
@@ -24,21 +25,48 @@ export interface ObjectRef {
 }
 
 /**
+ * What the endpoint records of each write with the object, so that the event it gave can be
+ * built again from the stored object alone (a restart's reconcile gives the same event).
+ */
+export interface WriteRecord {
+  /** The S3 event sequencer: fixed-width hex, growing with every write. */
+  sequencer: string;
+  /** ISO-8601 time of the write. */
+  time: string;
+  requestId: string;
+  reason: ObjectCreatedReason;
+  sourceIp: string;
+}
+
+/**
  * Runs the step that makes a write visible (`commit`) with the locks of `target` (and `source`)
  * held, once the request's conditions hold; throws S3's error, and commits nothing, when not.
  */
 export type WriteGuard = <T>(
   target: ObjectRef,
   source: ObjectRef | undefined,
-  commit: () => Promise<T>,
+  commit: (version: WriteRecord) => Promise<T>,
 ) => Promise<T>;
 
+/** The metadata field holding the write record (never served: s3rver's object model drops it). */
+const WRITE_RECORD_FIELD = 'x-lake-write';
+
+/** The write record stored with an object's metadata, if it has one. */
+export function readWriteRecord(metadata: S3rverMetadata): WriteRecord | undefined {
+  const raw = metadata[WRITE_RECORD_FIELD];
+  if (typeof raw !== 'string') return undefined;
+  try {
+    const r = JSON.parse(raw) as Partial<WriteRecord>;
+    return typeof r.sequencer === 'string' && typeof r.time === 'string'
+      ? (r as WriteRecord)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Replace the unsafe store methods of `store` with safe ones. */
-export function patchStore(
-  store: S3rverStore,
-  guard: WriteGuard,
-  onCopied?: (metadata: S3rverMetadata) => void,
-): void {
+export function patchStore(store: S3rverStore, guard: WriteGuard): void {
   const originalGetObject = store.getObject.bind(store);
   const originalCopyObject = store.copyObject.bind(store);
 
@@ -50,9 +78,9 @@ export function patchStore(
     // The body is on disk before the condition is checked: the lock is held for a rename only.
     const temp = await writeTemp(store, object.bucket, content);
     try {
-      return await guard(object, undefined, async () => {
+      return await guard(object, undefined, async (version) => {
         await moveIntoPlace(temp.file, target);
-        await store.putMetadata(object.bucket, object.key, object.metadata, temp.md5);
+        await writeMetadata(store, object.bucket, object.key, object.metadata, version, temp.md5);
         return { size: temp.size, md5: temp.md5 };
       });
     } finally {
@@ -99,11 +127,62 @@ export function patchStore(
     const metadata = await guard(
       { bucket: destBucket, key: destKey },
       { bucket: srcBucket, key: srcKey },
-      () => originalCopyObject(srcBucket, srcKey, destBucket, destKey, replacementMetadata),
+      async (version) => {
+        await originalCopyObject(srcBucket, srcKey, destBucket, destKey, replacementMetadata);
+        // The copy carries the source's version fields: the destination's are this write's.
+        const copied = await readStoredMetadata(store, destBucket, destKey);
+        await writeMetadata(store, destBucket, destKey, copied, version);
+        return store.getMetadata(destBucket, destKey);
+      },
     );
-    onCopied?.(metadata);
     return metadata;
   };
+}
+
+/**
+ * s3rver's metadata sidecar, written by rename (a crash never leaves half a JSON file), with the
+ * allowed headers, user metadata and the write's version fields.
+ */
+async function writeMetadata(
+  store: S3rverStore,
+  bucket: string,
+  key: string,
+  metadata: S3rverMetadata,
+  version: WriteRecord,
+  md5?: string,
+): Promise<void> {
+  const json: S3rverMetadata = {};
+  for (const [name, value] of Object.entries(metadata)) {
+    if (S3rverObjectModel.ALLOWED_METADATA.includes(name) || name.startsWith('x-amz-meta-'))
+      json[name] = value;
+  }
+  json[WRITE_RECORD_FIELD] = JSON.stringify(version);
+  if (md5) await writeFileAtomically(store.getResourcePath(bucket, key, 'object.md5'), md5);
+  await writeFileAtomically(
+    store.getResourcePath(bucket, key, 'metadata.json'),
+    JSON.stringify(json, null, 2),
+  );
+}
+
+async function readStoredMetadata(
+  store: S3rverStore,
+  bucket: string,
+  key: string,
+): Promise<S3rverMetadata> {
+  try {
+    return JSON.parse(
+      await readFile(store.getResourcePath(bucket, key, 'metadata.json'), 'utf8'),
+    ) as S3rverMetadata;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+}
+
+async function writeFileAtomically(file: string, data: string): Promise<void> {
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temp, data);
+  await rename(temp, file);
 }
 
 /** Stream `content` into a new file of the bucket's temp folder, hashing it on the way. */

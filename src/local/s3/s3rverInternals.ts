@@ -48,6 +48,10 @@ export interface S3rverStore {
   getMetadata(bucket: string, key: string): Promise<S3rverMetadata>;
   putMetadata(bucket: string, key: string, metadata: S3rverMetadata, md5?: string): Promise<void>;
   putBucket(bucket: string): Promise<unknown>;
+  listObjects(
+    bucket: string,
+    options: { prefix?: string; delimiter?: string; startAfter?: string; maxKeys?: number },
+  ): Promise<{ objects: S3rverObject[]; commonPrefixes: string[]; isTruncated: boolean }>;
   putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
   putPart(
     bucket: string,
@@ -79,9 +83,20 @@ export interface S3rverEventRecord {
   };
 }
 
+/** The part of a Koa context the twin's middleware reads. */
+export interface KoaContextLike {
+  method: string;
+  req: IncomingMessage;
+}
+
+/** A Koa middleware. */
+export type KoaMiddleware = (ctx: KoaContextLike, next: () => Promise<void>) => Promise<void>;
+
 /** The S3rver application (a Koa app). */
 export interface S3rverApp extends EventEmitter {
   store: S3rverStore;
+  /** Koa's middleware list, composed when `callback()` is called. */
+  middleware: KoaMiddleware[];
   configureBuckets(): Promise<unknown>;
   callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
@@ -93,7 +108,9 @@ export const S3rver = require('s3rver') as S3rverCtor;
 /** s3rver's error class; throwing one from the store gives the client an S3 XML error. */
 export const S3Error = require('s3rver/lib/models/error') as S3ErrorCtor;
 /** s3rver's object model. */
-export const S3rverObjectModel = require('s3rver/lib/models/object') as S3rverObjectCtor;
+export const S3rverObjectModel = require('s3rver/lib/models/object') as S3rverObjectCtor & {
+  ALLOWED_METADATA: string[];
+};
 /** s3rver's account registry (access key id → account). */
 export const S3rverAccount = require('s3rver/lib/models/account') as {
   registry: Map<string, unknown>;

@@ -25,18 +25,26 @@ import {
   type ObjectState,
 } from './conditions.js';
 import { KeyLocks } from './keyLocks.js';
-import { patchStore, type WriteGuard } from './patchStore.js';
+import { patchStore, readWriteRecord, type WriteGuard, type WriteRecord } from './patchStore.js';
+import { WriteGate } from './writeGate.js';
 import { enableDesContinuationTokens } from './desContinuationTokens.js';
 import {
   S3Error,
   S3rver,
   S3rverAccount,
   type S3rverEventRecord,
+  type S3rverMetadata,
   type S3rverStore,
 } from './s3rverInternals.js';
 
 /** Default port of the twin's S3 endpoint. */
 export const DEFAULT_S3_PORT = 4566;
+
+/** An object now stored, with the notification its write gave. */
+export interface StoredObject extends ObjectCreatedNotification {
+  /** False for an object written before the endpoint kept write records (time from LastModified). */
+  recorded: boolean;
+}
 
 /** Options of {@link startS3Endpoint}. */
 export interface S3EndpointOptions {
@@ -66,8 +74,24 @@ export interface S3Endpoint {
   port: number;
   /** s3rver's data folder: see `s3Layout.ts` for how objects map to files. */
   dataDir: string;
-  /** Subscribe to object writes of every bucket; returns the unsubscribe function. */
+  /**
+   * Subscribe to object writes of every bucket; returns the unsubscribe function. The client's
+   * response waits for every listener; a listener that fails turns it into a 500 InternalError
+   * (the object stays stored: a retry or a reconcile delivers it again).
+   */
   onObjectCreated(listener: ObjectCreatedListener): () => void;
+  /**
+   * The notification each object now in `bucket` was written with, rebuilt from what the endpoint
+   * stored with it (objects from before that record: time and sequencer from LastModified).
+   */
+  storedObjects(bucket: string): Promise<StoredObject[]>;
+  /**
+   * Refuse new writes to `buckets` (503 ServiceUnavailable); resolves once the writes already
+   * accepted, and their listeners, have finished.
+   */
+  refuseWrites(buckets: string[]): Promise<void>;
+  /** Writes to `bucket` accepted and not yet answered. */
+  writesInFlight(bucket: string): number;
   /** Stop listening and drop open connections. */
   close(): Promise<void>;
 }
@@ -77,7 +101,11 @@ interface RequestContext {
   reason?: ObjectCreatedReason;
   headers: IncomingMessage['headers'];
   sourceIp: string;
-  copiedEtag?: string;
+  /** The write this request committed, and the ETag it gave (set under the key's lock). */
+  written?: WriteRecord;
+  etag?: string;
+  /** Listener deliveries the response waits for. */
+  deliveries: { notification: ObjectCreatedNotification; done: Promise<unknown> }[];
 }
 
 let anyAccessKeyInstalled = false;
@@ -103,6 +131,7 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
   });
   const requests = new AsyncLocalStorage<RequestContext>();
   const locks = new KeyLocks();
+  const gate = new WriteGate();
   const stateOf = async (bucket: string, key: string): Promise<ObjectState | undefined> => {
     try {
       const m = await app.store.getMetadata(bucket, key);
@@ -131,12 +160,22 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
         if (conditions.ifMatch !== undefined || conditions.ifNoneMatch)
           checkDestination(conditions, target.key, await stateOf(target.bucket, target.key));
       }
-      return commit();
+      // Under the lock: a later write of this key always gets a greater sequencer.
+      const written: WriteRecord = {
+        sequencer: nextSequencer(),
+        time: new Date().toISOString(),
+        requestId: context?.requestId ?? randomBytes(8).toString('hex').toUpperCase(),
+        reason: context?.reason ?? 'PutObject',
+        sourceIp: normaliseIp(context?.sourceIp ?? '127.0.0.1'),
+      };
+      const result = await commit(written);
+      if (context) {
+        context.written = written;
+        context.etag = (await stateOf(target.bucket, target.key))?.etag.replace(/"/g, '');
+      }
+      return result;
     });
-  patchStore(app.store, guard, (metadata) => {
-    const context = requests.getStore();
-    if (context) context.copiedEtag = String(metadata['etag'] ?? '').replace(/"/g, '');
-  });
+  patchStore(app.store, guard);
   await app.configureBuckets();
 
   const listeners = new Set<ObjectCreatedListener>();
@@ -147,17 +186,34 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
   app.on('event', (event: { Records: S3rverEventRecord[] }) => {
     const context = requests.getStore();
     for (const record of event.Records) {
-      if (!record.eventName.startsWith('ObjectCreated:')) continue;
-      const notification = toNotification(record, context);
+      if (!record.eventName.startsWith('ObjectCreated:') || !context?.written) continue;
+      const notification = toNotification(record, context.written, context.etag);
       for (const listener of listeners) {
-        // Deliver after the current request step, so a slow listener never delays the client.
-        setImmediate(() => {
-          Promise.resolve()
-            .then(() => listener(notification))
-            .catch((err: unknown) => onListenerError(err, notification));
-        });
+        const done = Promise.resolve().then(() => listener(notification));
+        context.deliveries.push({ notification, done });
       }
     }
+  });
+  // Outermost: refuse writes to shut buckets, and answer only once the listeners have finished.
+  app.middleware.unshift(async (ctx, next) => {
+    const context = requests.getStore();
+    const bucket = bucketOf(ctx.req);
+    if (!context || !bucket || !WRITE_METHODS.has(ctx.method)) return next();
+    if (!gate.admits(bucket))
+      throw new S3Error('ServiceUnavailable', 'The local twin is stopping. Please retry later.');
+    await gate.track(
+      bucket,
+      (async () => {
+        await next();
+        const outcomes = await Promise.allSettled(context.deliveries.map((d) => d.done));
+        const failed = outcomes.flatMap((o, i) =>
+          o.status === 'rejected' ? [{ err: o.reason as unknown, d: context.deliveries[i]! }] : [],
+        );
+        for (const { err, d } of failed) onListenerError(err, d.notification);
+        if (failed.length)
+          throw new S3Error('InternalError', 'We encountered an internal error. Please try again.');
+      })(),
+    );
   });
 
   const handle = app.callback();
@@ -167,6 +223,7 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
       reason: reasonOf(req),
       headers: req.headers,
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      deliveries: [],
     };
     res.setHeader('x-amz-request-id', context.requestId);
     void resolveSuffixRange(app.store, req).then(() =>
@@ -188,6 +245,9 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    storedObjects: (bucket) => storedNotifications(app.store, bucket),
+    refuseWrites: (buckets) => gate.shutAndDrain(buckets),
+    writesInFlight: (bucket) => gate.inFlightCount(bucket),
     async close() {
       listeners.clear();
       await new Promise<void>((resolve) => {
@@ -195,6 +255,60 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
         server.closeAllConnections();
       });
     },
+  };
+}
+
+const WRITE_METHODS = new Set(['PUT', 'POST', 'DELETE']);
+
+/** The bucket of a path-style request, if any. */
+function bucketOf(req: IncomingMessage): string | undefined {
+  const first = new URL(req.url ?? '/', 'http://local').pathname.split('/')[1];
+  try {
+    return first ? decodeURIComponent(first) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the endpoint would have notified for every object now in `bucket`, in key order. */
+async function storedNotifications(store: S3rverStore, bucket: string): Promise<StoredObject[]> {
+  const { objects } = await store.listObjects(bucket, {});
+  const out: StoredObject[] = [];
+  for (const { key } of objects) {
+    let metadata: S3rverMetadata;
+    try {
+      metadata = await store.getMetadata(bucket, key);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // deleted meanwhile
+      throw err;
+    }
+    const lastModified = new Date(String(metadata['last-modified']));
+    const recorded = readWriteRecord(metadata);
+    const written = recorded ?? legacyWriteRecord(lastModified);
+    out.push({
+      recorded: recorded !== undefined,
+      bucket,
+      key,
+      size: Number(metadata['content-length'] ?? 0),
+      etag: String(metadata['etag'] ?? '').replace(/"/g, ''),
+      ...written,
+    });
+  }
+  return out;
+}
+
+/** A stand-in record for an object stored before the endpoint kept one: stable per object. */
+function legacyWriteRecord(lastModified: Date): WriteRecord {
+  const sequencer = (BigInt(lastModified.getTime()) << 16n)
+    .toString(16)
+    .toUpperCase()
+    .padStart(18, '0');
+  return {
+    sequencer,
+    time: lastModified.toISOString(),
+    requestId: sequencer.slice(-16),
+    reason: 'PutObject',
+    sourceIp: '127.0.0.1',
   };
 }
 
@@ -312,26 +426,17 @@ function withBody(
 
 function toNotification(
   record: S3rverEventRecord,
-  context: RequestContext | undefined,
+  written: WriteRecord,
+  etag: string | undefined,
 ): ObjectCreatedNotification {
   const { object, bucket } = record.s3;
   return {
     bucket: bucket.name,
     key: object.key,
     size: Number(object.size ?? 0),
-    etag: object.eTag ?? context?.copiedEtag ?? '',
-    reason: context?.reason ?? reasonFromEventName(record.eventName),
-    sequencer: nextSequencer(),
-    requestId: context?.requestId ?? randomBytes(8).toString('hex').toUpperCase(),
-    sourceIp: normaliseIp(context?.sourceIp ?? '127.0.0.1'),
-    time: record.eventTime,
+    etag: etag ?? String(object.eTag ?? '').replace(/"/g, ''),
+    ...written,
   };
-}
-
-function reasonFromEventName(eventName: string): ObjectCreatedReason {
-  if (eventName.endsWith(':Copy')) return 'CopyObject';
-  if (eventName.endsWith(':Post')) return 'POST Object';
-  return 'PutObject';
 }
 
 function normaliseIp(ip: string): string {
