@@ -52,17 +52,41 @@ export function lockPath(dir: string): string {
 // process that had the same pid (containers restart with the same pids).
 const PROCESS_STARTED = Date.now() - process.uptime() * 1000;
 
-/** Is the lock's owner still running? Unknown hosts count as alive: their pids mean nothing here. */
+/**
+ * When process `pid` started (ms since the epoch), where the system tells (Linux /proc: start
+ * ticks since boot, in USER_HZ = 100 per second, plus the boot time); undefined elsewhere.
+ */
+export function processStartedAt(pid: number): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which sits in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]); // field 22, starttime
+    const boot = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    return Number.isFinite(ticks) && Number.isFinite(boot) ? boot * 1000 + ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Is the lock's owner still running? Unknown hosts count as alive: their pids mean nothing here.
+ * A live pid that started after the lock was taken is another program that reuses the number.
+ */
 export function ownerAlive(owner: LockOwner): boolean {
   if (owner.hostname !== hostname()) return true;
-  if (owner.pid === process.pid) return Date.parse(owner.startedAt) >= PROCESS_STARTED - 1000;
+  const lockedAt = Date.parse(owner.startedAt);
+  if (owner.pid === process.pid) return lockedAt >= PROCESS_STARTED - 1000;
   try {
     process.kill(owner.pid, 0);
-    return true;
   } catch (err) {
     // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const started = processStartedAt(owner.pid);
+  // Two seconds of slack: the boot time is in whole seconds.
+  return started === undefined || !(started > lockedAt + 2000);
 }
 
 function parseOwner(text: string): LockOwner | undefined {

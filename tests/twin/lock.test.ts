@@ -135,6 +135,31 @@ describe('the lock file', () => {
     await (await acquireStateLock(dir, 'lake ingest')).release();
   });
 
+  it.runIf(process.platform === 'linux')(
+    'takes over a lock whose pid is alive but started after the lock was taken (a reused pid)',
+    async () => {
+      const { dir } = await freshDir('pidreuse');
+      const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+      children.push(other);
+      const reused: LockOwner = {
+        pid: other.pid!,
+        startedAt: new Date(Date.now() - 3_600_000).toISOString(),
+        command: 'lake dev',
+        hostname: hostname(),
+        id: 'reused',
+      };
+      await writeFile(lockPath(dir), JSON.stringify(reused));
+      await (await acquireStateLock(dir, 'lake ingest')).release();
+      // The same live process with a lock taken after it started holds the folder.
+      await writeFile(
+        lockPath(dir),
+        JSON.stringify({ ...reused, startedAt: new Date(Date.now() + 1000).toISOString() }),
+      );
+      await expect(acquireStateLock(dir, 'lake ingest')).rejects.toThrow(StateFolderBusyError);
+      await killed(other);
+    },
+  );
+
   it('treats a lock from another host as held (its pid means nothing here)', async () => {
     const { dir } = await freshDir('host');
     const pid = await deadPid();
