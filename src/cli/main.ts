@@ -6,6 +6,7 @@ import { dev } from './commands/dev.js';
 import { ingest } from './commands/ingest.js';
 import { listExecutions, redriveExecution, showExecution } from './commands/executions.js';
 import { query, tables } from './commands/query.js';
+import { reconcile } from './commands/reconcile.js';
 import { reprocess } from './commands/reprocess.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -31,7 +32,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--schemas <path>', 'folder of dataset contracts', 'schemas')
     .option(
       '--stage <name>',
-      'act on a deployed AWS stage (sst deploy --stage NAME) instead of the twin: query, ingest, executions, show, redrive, reprocess',
+      'act on a deployed AWS stage (sst deploy --stage NAME) instead of the twin: query, ingest, executions, show, redrive, reprocess, reconcile',
     )
     .showHelpAfterError('(run lake --help for usage)')
     .exitOverride();
@@ -132,6 +133,21 @@ function program(setExit: (code: number) => void): Command {
     )
     .argument('<target>', 'a dataset name, or one raw key (dataset/ingest_date=…/source-id/file)')
     .action(async (target: string) => setExit(await reprocess(config(), target, print)));
+
+  root
+    .command('reconcile')
+    .description(
+      'start an execution for every upload in the ingest bucket that none has finished with (events that never arrived)',
+    )
+    .option('--dry-run', 'list the uploads, start nothing')
+    .option('--no-wait', 'start the executions and return')
+    .addHelpText(
+      'after',
+      '\nAn upload counts as finished when a manifest or a quarantine report names its version.\nSafe to repeat: execution names are fixed by bucket, key and version.\n\nExample:\n  lake --stage dev reconcile --dry-run',
+    )
+    .action(async (o: { dryRun?: boolean; wait: boolean }) =>
+      setExit(await reconcile(config(), { dryRun: o.dryRun ?? false, wait: o.wait }, print)),
+    );
 
   return root;
 }
