@@ -290,7 +290,7 @@ async function register(
 ) {
   const inputs = partitions
     .filter((p) => p.rows > 0)
-    .map((p) => partitionInput(table, p.date, p.hour!));
+    .map((p) => partitionInput(table, p.date, p.hour));
   if (inputs.length) await deps.catalog.registerPartitions(deps.database, table.Name, inputs);
 }
 

@@ -19,7 +19,7 @@ const COUNTERS = {
 
 /**
  * Wrap a pipeline step as a Lambda handler: dependencies from the environment, structured logs
- * with the request id, row metrics, and errors rethrown untouched so their `name` reaches the
+ * with the request id (and a WARN per warning the result carries), row metrics, and errors rethrown untouched so their `name` reaches the
  * state machine as the `errorType` its Retry and Catch match.
  * @example export const handler = lambdaHandler('validate', validate);
  */
@@ -34,6 +34,10 @@ export function lambdaHandler<I, O>(
     });
     try {
       const result = await run(event, await depsFromEnv(process.env, stepLogger));
+      // A result's warnings (a run summary's small files) reach the logs, not only the output.
+      const warnings = (result as { warnings?: unknown } | undefined)?.warnings;
+      if (Array.isArray(warnings))
+        for (const w of warnings) if (typeof w === 'string') logger.warn(w);
       for (const [field, metric] of Object.entries(COUNTERS)) {
         const value = (result as Record<string, unknown> | undefined)?.[field];
         if (typeof value === 'number' && step === 'commit')

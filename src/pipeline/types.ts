@@ -84,6 +84,12 @@ export interface RunSummary {
   rejectRatio: number;
   partitions: CommittedPartition[];
   files: string[];
+  /** Parquet files written, curated and rejected; see `fileStatsOf`. Absent in older outputs. */
+  filesWritten?: number;
+  /** Curated rows per curated file, rounded. */
+  rowsPerFile?: number;
+  /** What deserves a look without failing the run (e.g. small files); also logged as WARN. */
+  warnings?: string[];
   manifestKey: string;
   /**
    * True when a newer version had already committed in this manifest's scope (the same key, or

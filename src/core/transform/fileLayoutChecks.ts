@@ -6,6 +6,7 @@
 import type { Contract } from '../contract/types.js';
 import { partitioningOf } from '../contract/partitioning.js';
 import { PartitionLimitExceededError } from './errors.js';
+import { curatedPrefix } from './keys.js';
 
 /** Below this many curated rows per Parquet file on average (over more than one file), a run warns. */
 export const SMALL_FILE_ROWS = 1_000;
@@ -58,4 +59,32 @@ export function smallFileWarning(
         ? 'upload fewer, larger files, or partition by "ingestion" time'
         : 'upload fewer, larger files';
   return `${contract.dataset}: ${curatedFiles} curated files of ${Math.round(perFile)} rows on average (fewer than ${SMALL_FILE_ROWS}); small files make queries slower and dearer: ${hint}`;
+}
+
+/** What a run's files say about its layout: counts, rows per curated file, and warnings. */
+export interface FileStats {
+  /** Parquet files written, curated and rejected. */
+  filesWritten: number;
+  /** Curated Parquet files written. */
+  curatedFiles: number;
+  /** Curated rows per curated file, rounded (0 when none). */
+  rowsPerFile: number;
+  warnings: string[];
+}
+
+/** The file statistics of a run from the keys it wrote and its curated row count. */
+export function fileStatsOf(
+  contract: Pick<Contract, 'dataset' | 'partitioning'>,
+  files: readonly string[],
+  rowsCurated: number,
+): FileStats {
+  const prefix = curatedPrefix(contract.dataset);
+  const curatedFiles = files.filter((f) => f.startsWith(prefix)).length;
+  const warning = smallFileWarning(contract, curatedFiles, rowsCurated);
+  return {
+    filesWritten: files.length,
+    curatedFiles,
+    rowsPerFile: curatedFiles === 0 ? 0 : Math.round(rowsCurated / curatedFiles),
+    warnings: warning ? [warning] : [],
+  };
 }

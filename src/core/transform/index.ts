@@ -5,4 +5,10 @@ export { curatedKey, rejectedKey, curatedPrefix, rejectedPrefix, assertSourceId 
 export { curatedFields, rejectedFields, AUDIT_FIELDS } from './fields.js';
 export { RejectRatioExceededError } from './errors.js';
 export { PartitionLimitExceededError } from './errors.js';
-export { checkPartitionLimit, smallFileWarning, SMALL_FILE_ROWS } from './fileLayoutChecks.js';
+export {
+  checkPartitionLimit,
+  fileStatsOf,
+  smallFileWarning,
+  SMALL_FILE_ROWS,
+} from './fileLayoutChecks.js';
+export type { FileStats } from './fileLayoutChecks.js';

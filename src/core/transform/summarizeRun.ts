@@ -1,8 +1,7 @@
 import type { Contract } from '../contract/types.js';
 import { partitionName } from '../partition/partitionOf.js';
 import { RejectRatioExceededError } from './errors.js';
-import { checkPartitionLimit, smallFileWarning } from './fileLayoutChecks.js';
-import { curatedPrefix } from './keys.js';
+import { checkPartitionLimit, fileStatsOf } from './fileLayoutChecks.js';
 import type { ChunkSummary, PartitionCount, RunSummary } from './types.js';
 
 /**
@@ -34,9 +33,7 @@ export function summarizeRun(contract: Contract, chunks: ChunkSummary[]): RunSum
   }
   const sorted = (m: Map<string, PartitionCount>) =>
     [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
-  const curated = curatedPrefix(contract.dataset);
-  const curatedFiles = files.filter((f) => f.startsWith(curated)).length;
-  const warning = smallFileWarning(contract, curatedFiles, rowsCurated);
+  files.sort();
   const summary: RunSummary = {
     dataset: contract.dataset,
     sourceId: chunks[0]?.sourceId ?? '',
@@ -47,11 +44,8 @@ export function summarizeRun(contract: Contract, chunks: ChunkSummary[]): RunSum
     rejectRatio: rowsRead === 0 ? 0 : rowsRejected / rowsRead,
     partitions: sorted(partitions),
     rejectedPartitions: sorted(rejectedPartitions),
-    files: files.sort(),
-    filesWritten: files.length,
-    curatedFiles,
-    rowsPerFile: curatedFiles === 0 ? 0 : Math.round(rowsCurated / curatedFiles),
-    warnings: warning ? [warning] : [],
+    files,
+    ...fileStatsOf(contract, files, rowsCurated),
   };
   const max = contract.maxRejectRatio ?? 1;
   if (summary.rejectRatio > max) {

@@ -1,5 +1,6 @@
 import type { Contract } from '../contract/types.js';
 import type { ObjectSink } from '../ports.js';
+import type { FileStats } from './fileLayoutChecks.js';
 
 /** Everything `transform` needs for one file, or one chunk of it. */
 export interface TransformInput {
@@ -39,8 +40,8 @@ export interface ChunkSummary {
   files: string[];
 }
 
-/** What a whole file produced: the chunks added up. */
-export interface RunSummary {
+/** What a whole file produced: the chunks added up, with its file statistics (`FileStats`). */
+export interface RunSummary extends FileStats {
   dataset: string;
   sourceId: string;
   chunks: number;
@@ -52,14 +53,6 @@ export interface RunSummary {
   partitions: PartitionCount[];
   rejectedPartitions: PartitionCount[];
   files: string[];
-  /** Parquet files written, curated and rejected (`files.length`). */
-  filesWritten: number;
-  /** Curated Parquet files written. */
-  curatedFiles: number;
-  /** Curated rows per curated file, rounded (0 when none). */
-  rowsPerFile: number;
-  /** Things worth a look that did not fail the run (e.g. small files). */
-  warnings: string[];
 }
 
 /** Re-exported so callers need one import. */
