@@ -8,19 +8,27 @@ import { MANIFESTS_PARAMETER } from '../../core/catalog/tableParameters.js';
 import { duckTypeOf, quoteIdent, quoteLiteral } from './glueToDuckType.js';
 import type { LocationResolver, ResolvedObject } from './localFileResolver.js';
 
+/** A data file of a registered partition: its local path and the partition's values. */
+export interface PartitionFile {
+  file: string;
+  /** In the order of the table's partition keys, as the catalog holds them. */
+  values: string[];
+}
+
 /**
  * Parquet data files of the registered partitions of `table` that a committed manifest names,
- * sorted, without duplicates.
+ * sorted by path, without duplicates. Partition values come from the catalog, not from the path,
+ * as Athena takes them from Glue.
  */
 export async function registeredFiles(
   table: TableInput,
   partitions: PartitionInput[],
   resolve: LocationResolver,
-): Promise<string[]> {
+): Promise<PartitionFile[]> {
   const tableLocation = table.StorageDescriptor?.Location;
   const underTable = tableLocation ? await resolve(tableLocation) : [];
   const committed = await committedUris(table, resolve);
-  const files = new Set<string>();
+  const files = new Map<string, PartitionFile>();
   for (const partition of partitions) {
     const location = partition.StorageDescriptor?.Location;
     if (!location) continue;
@@ -29,10 +37,12 @@ export async function registeredFiles(
       tableLocation && prefix.startsWith(tableLocation) ? underTable : await resolve(prefix);
     for (const object of candidates) {
       if (!object.uri.startsWith(prefix) || !isDataFile(object.uri)) continue;
-      if (!committed || committed.has(object.uri)) files.add(object.file);
+      if (committed && !committed.has(object.uri)) continue;
+      if (!files.has(object.file))
+        files.set(object.file, { file: object.file, values: partition.Values });
     }
   }
-  return [...files].sort();
+  return [...files.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
 /**
@@ -61,15 +71,24 @@ function isDataFile(uri: string): boolean {
   return !name.startsWith('_') && !name.startsWith('.');
 }
 
-/** `read_parquet(...)` over `files`, partition keys typed as the catalog says. */
-export function readParquetSql(files: string[], partitionKeys: GlueColumn[]): string {
-  const hiveTypes = partitionKeys
-    .map((k) => `${quoteLiteral(k.Name)}: ${duckTypeOf(k.Type) ?? 'VARCHAR'}`)
-    .join(', ');
-  const options = ['union_by_name = true'];
-  if (partitionKeys.length) options.push('hive_partitioning = true', `hive_types = {${hiveTypes}}`);
-  else options.push('hive_partitioning = false');
-  return `read_parquet([${files.map(quoteLiteral).join(', ')}], ${options.join(', ')})`;
+/**
+ * The rows of `files`, each with its partition's values as columns named by the partition keys
+ * (text; the view casts them to the catalog's types). The values are joined on the file name
+ * rather than read from Hive-style paths, so the twin's storage layout does not matter.
+ */
+export function readParquetSql(files: PartitionFile[], partitionKeys: GlueColumn[]): string {
+  const read = (extra: string) =>
+    `read_parquet([${files.map((f) => quoteLiteral(f.file)).join(', ')}], union_by_name = true, hive_partitioning = false${extra})`;
+  if (partitionKeys.length === 0) return read('');
+  const rows = files.map(
+    (f) =>
+      `(${[f.file, ...partitionKeys.map((_, i) => f.values[i] ?? '')].map(quoteLiteral).join(', ')})`,
+  );
+  const names = ['_lake_file', ...partitionKeys.map((k) => k.Name)].map(quoteIdent).join(', ');
+  return (
+    `(SELECT * EXCLUDE ("_lake_file") FROM ${read(", filename = '_lake_file'")}` +
+    ` JOIN (VALUES ${rows.join(', ')}) AS "_lake_partitions"(${names}) USING ("_lake_file"))`
+  );
 }
 
 /**
@@ -79,7 +98,7 @@ export function readParquetSql(files: string[], partitionKeys: GlueColumn[]): st
  */
 export function viewSelectSql(
   table: TableInput,
-  files: string[],
+  files: PartitionFile[],
   fileColumns: Set<string>,
 ): string {
   const keys = table.PartitionKeys ?? [];
