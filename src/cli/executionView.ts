@@ -3,6 +3,7 @@ import type { ExecutionApi } from './twinHandle.js';
 import { CliError, EXIT } from './errors.js';
 import { formatTable } from './format.js';
 import { readableCause } from '../pipeline/errorCause.js';
+import { describePartitions, type PartitionLike } from './partitionList.js';
 
 /** One execution, described. */
 export type ExecutionDescription = Awaited<ReturnType<ExecutionApi['describeExecution']>>;
@@ -72,13 +73,31 @@ interface SummaryLike {
   rowsRead?: number;
   rowsCurated?: number;
   rowsRejected?: number;
-  partitions?: unknown[];
+  partitions?: PartitionLike[];
+  files?: string[];
+  filesWritten?: number;
+  rowsPerFile?: number;
+  warnings?: string[];
 }
 
-/** One table row per finished execution: file, status, rows, partitions, error. */
+/** Files written and curated rows per curated file; outputs older than these fields count `files`. */
+function fileCounts(out: SummaryLike): { files: number | null; rowsPerFile: number | null } {
+  if (out.filesWritten !== undefined)
+    return { files: out.filesWritten, rowsPerFile: out.rowsPerFile ?? null };
+  if (!out.files) return { files: null, rowsPerFile: null };
+  const curated = out.files.filter((f) => f.startsWith(`${out.dataset}/`)).length;
+  return {
+    files: out.files.length,
+    rowsPerFile:
+      curated && out.rowsCurated !== undefined ? Math.round(out.rowsCurated / curated) : null,
+  };
+}
+
+/** One table row per finished execution: file, status, rows, partitions, files, error. */
 export function summaryTable(executions: ExecutionDescription[]): string {
   const rows = executions.map((d) => {
     const out = (safeJson(d.output) ?? {}) as SummaryLike;
+    const counts = fileCounts(out);
     const took =
       d.stopDate && d.startDate
         ? new Date(d.stopDate).getTime() - new Date(d.startDate).getTime()
@@ -91,6 +110,8 @@ export function summaryTable(executions: ExecutionDescription[]): string {
       out.rowsCurated ?? null,
       out.rowsRejected ?? null,
       out.partitions?.length ?? null,
+      counts.files,
+      counts.rowsPerFile,
       took === undefined ? '' : `${(took / 1000).toFixed(1)}s`,
       d.status === 'SUCCEEDED'
         ? ''
@@ -98,9 +119,53 @@ export function summaryTable(executions: ExecutionDescription[]): string {
     ];
   });
   return formatTable(
-    ['file', 'dataset', 'status', 'read', 'curated', 'rejected', 'partitions', 'took', 'error'],
+    [
+      'file',
+      'dataset',
+      'status',
+      'read',
+      'curated',
+      'rejected',
+      'partitions',
+      'files',
+      'rows/file',
+      'took',
+      'error',
+    ],
     rows,
   );
+}
+
+/**
+ * Under the table: each execution's partitions (a few in full, else the count, the first and
+ * the last; every one with `allPartitions`) and its warnings.
+ */
+export function summaryDetails(
+  executions: ExecutionDescription[],
+  allPartitions = false,
+): string[] {
+  const lines: string[] = [];
+  for (const d of executions) {
+    const out = (safeJson(d.output) ?? {}) as SummaryLike;
+    const file = sourceKeyOfInput(d.input);
+    if (out.partitions?.length) {
+      const [first, ...rest] = describePartitions(out.partitions, allPartitions);
+      lines.push(`${file}: ${first}`, ...rest.map((l) => `  ${l}`));
+    }
+    for (const w of out.warnings ?? []) lines.push(`warning: ${w}`);
+  }
+  return lines;
+}
+
+/** The run summaries as `lake ingest`, `lake dev` and `lake redrive` print them. */
+export function printRunSummaries(
+  executions: ExecutionDescription[],
+  print: (line: string) => void,
+  allPartitions = false,
+): void {
+  print(summaryTable(executions));
+  const details = summaryDetails(executions, allPartitions);
+  if (details.length) print(`\n${details.join('\n')}`);
 }
 
 /** Shorten a long text for one table cell. */

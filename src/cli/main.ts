@@ -5,11 +5,17 @@ import { CliError, EXIT } from './errors.js';
 import { dev } from './commands/dev.js';
 import { ingest } from './commands/ingest.js';
 import { listExecutions, redriveExecution, showExecution } from './commands/executions.js';
-import { query, tables } from './commands/query.js';
+import { query } from './commands/query.js';
+import { tables } from './commands/tables.js';
+import { ALL_PARTITIONS_FLAG, FEW } from './partitionList.js';
 import { reconcile } from './commands/reconcile.js';
 import { reprocess } from './commands/reprocess.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Help of `--all-partitions`, shared by the commands that print run summaries. */
+const ALL_PARTITIONS_HELP =
+  'list every partition (and, in lake show, every file) instead of the count, the first and the last';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -46,7 +52,6 @@ function program(setExit: (code: number) => void): Command {
       ...(o.stage ? { stage: o.stage } : {}),
     });
   };
-  const run = (fn: () => Promise<number>) => async () => setExit(await fn());
 
   root
     .command('dev')
@@ -58,12 +63,19 @@ function program(setExit: (code: number) => void): Command {
     .option('--samples-dir <path>', 'folder of sample files', 'sample_data')
     .option('--once', 'stop after loading the samples (exit code 1 if any execution failed)')
     .option('--verbose', "print the handlers' structured logs")
+    .option(ALL_PARTITIONS_FLAG, ALL_PARTITIONS_HELP)
     .addHelpText(
       'after',
       '\nExample:\n  lake dev                 # then, in another terminal:\n  aws --endpoint-url http://127.0.0.1:4568 s3 cp users.csv s3://lake-ingest/',
     )
     .action(
-      async (o: { samples?: boolean; samplesDir: string; once?: boolean; verbose?: boolean }) =>
+      async (o: {
+        samples?: boolean;
+        samplesDir: string;
+        once?: boolean;
+        verbose?: boolean;
+        allPartitions?: boolean;
+      }) =>
         setExit(
           await dev(
             config(),
@@ -72,6 +84,7 @@ function program(setExit: (code: number) => void): Command {
               samplesDir: o.samplesDir,
               once: o.once ?? false,
               verbose: o.verbose ?? false,
+              allPartitions: o.allPartitions ?? false,
             },
             print,
           ),
@@ -86,8 +99,10 @@ function program(setExit: (code: number) => void): Command {
     .argument('<files...>', 'CSV files; the file name picks the dataset (see schemas/)')
     .option('--prefix <prefix>', 'key prefix in the ingest bucket', '')
     .option('--no-wait', 'upload only')
-    .action(async (files: string[], o: { prefix: string; wait: boolean }) =>
-      setExit(await ingest(config(), files, o, print)),
+    .option(ALL_PARTITIONS_FLAG, ALL_PARTITIONS_HELP)
+    .action(
+      async (files: string[], o: { prefix: string; wait: boolean; allPartitions?: boolean }) =>
+        setExit(await ingest(config(), files, o, print)),
     );
 
   root
@@ -102,8 +117,11 @@ function program(setExit: (code: number) => void): Command {
 
   root
     .command('tables')
-    .description('list tables with partitions and row counts')
-    .action(run(() => tables(config(), print)));
+    .description('list tables and views with their partitions, files and rows')
+    .option('--json', 'print the list as JSON: name, type, partitions, files, rows')
+    .action(async (o: { json?: boolean }) =>
+      setExit(await tables(config(), print, { json: o.json ?? false })),
+    );
 
   root
     .command('executions')
@@ -118,13 +136,27 @@ function program(setExit: (code: number) => void): Command {
     .command('show')
     .description('the state-by-state timeline of an execution: inputs, outputs, errors, retries')
     .argument('<id>', 'execution name, a unique prefix of it, or its ARN')
-    .action(async (id: string) => setExit(await showExecution(config(), id, print)));
+    .option(ALL_PARTITIONS_FLAG, ALL_PARTITIONS_HELP)
+    .addHelpText(
+      'after',
+      `\nA run's partitions and files beyond ${FEW} print as a count, the first and the last.`,
+    )
+    .action(async (id: string, o: { allPartitions?: boolean }) =>
+      setExit(
+        await showExecution(config(), id, print, { allPartitions: o.allPartitions ?? false }),
+      ),
+    );
 
   root
     .command('redrive')
     .description('resume a failed or aborted execution at the state that failed')
     .argument('<id>', 'execution name, a unique prefix of it, or its ARN')
-    .action(async (id: string) => setExit(await redriveExecution(config(), id, print)));
+    .option(ALL_PARTITIONS_FLAG, ALL_PARTITIONS_HELP)
+    .action(async (id: string, o: { allPartitions?: boolean }) =>
+      setExit(
+        await redriveExecution(config(), id, print, { allPartitions: o.allPartitions ?? false }),
+      ),
+    );
 
   root
     .command('reprocess')

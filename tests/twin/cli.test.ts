@@ -31,6 +31,11 @@ describe('lake', () => {
       expect(r.stdout, c).toMatch(new RegExp(`Usage: lake ${c}`));
     }
     expect((await lake('query', '--help')).stdout).toMatch(/--json[\s\S]*--csv/);
+    expect((await lake('tables', '--help')).stdout).toMatch(/--json\s+print the list as JSON/);
+    for (const c of ['show', 'ingest', 'dev', 'redrive'])
+      expect((await lake(c, '--help')).stdout, c).toMatch(
+        /--all-partitions\s+list every partition/,
+      );
   });
 
   it('exits 2 on an unknown command, a missing argument or a bad option value', async () => {
@@ -85,11 +90,29 @@ describe('lake', () => {
     expect(ingested.stdout).toMatch(/departments\.csv\s+departments\s+SUCCEEDED\s+12\s+12\s+0/);
     expect(ingested.stdout).toMatch(/jobs\.csv\s+jobs\s+SUCCEEDED\s+40\s+40\s+0/);
 
+    // Reference data by ingestion day: one partition, one file each.
+    expect(ingested.stdout).toMatch(
+      /departments\.csv: 1 partition: departments\/date=\d{4}-\d{2}-\d{2} \(12 rows\)/,
+    );
     const tables = await run('tables');
     expect(tables.code, tables.stderr).toBe(0);
-    expect(tables.stdout).toMatch(/^departments\s+1\s+12\s/m);
-    expect(tables.stdout).toMatch(/^jobs\s+1\s+40\s/m);
-    expect(tables.stdout).toMatch(/^jobs_rejected\s+0\s+0/m);
+    expect(tables.stdout).toMatch(/^table\s+type\s+partitions\s+files\s+rows/);
+    expect(tables.stdout).toMatch(/^departments\s+table\s+1\s+1\s+12\s/m);
+    expect(tables.stdout).toMatch(/^jobs\s+table\s+1\s+1\s+40\s/m);
+    expect(tables.stdout).toMatch(/^jobs_rejected\s+table\s+0\s+0\s+0/m);
+    const listed = JSON.parse((await run('tables', '--json')).stdout) as Record<string, unknown>[];
+    expect(listed.find((t) => t.name === 'departments')).toMatchObject({
+      type: 'table',
+      partitions: 1,
+      files: 1,
+      rows: 12,
+    });
+    expect(listed.find((t) => t.name === 'jobs_rejected')).toMatchObject({
+      partitions: 0,
+      files: 0,
+      rows: 0,
+      firstPartition: null,
+    });
 
     const table = await run(
       'query',
@@ -109,9 +132,9 @@ describe('lake', () => {
     expect(JSON.parse(json.stdout)).toEqual([{ n: 12 }]);
 
     // A finished execution: show works by name prefix; redrive is refused (exit 1, the API's reason).
-    const listed = await run('executions');
-    const name = /^([0-9a-f-]{36})\s+jobs\.csv\s+SUCCEEDED/m.exec(listed.stdout)?.[1];
-    expect(name, listed.stdout).toBeDefined();
+    const executions = await run('executions');
+    const name = /^(\S+)\s+jobs\.csv\s+SUCCEEDED/m.exec(executions.stdout)?.[1];
+    expect(name, executions.stdout).toBeDefined();
     const shown = await run('show', name!.slice(0, 8));
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(/SUCCEEDED\s+file=jobs\.csv/);
@@ -120,6 +143,29 @@ describe('lake', () => {
     const redrive = await run('redrive', name!);
     expect(redrive.code).toBe(1);
     expect(redrive.stderr).toMatch(/ExecutionNotRedrivable/);
+  });
+
+  it('prints many partitions as a count with the first and the last, all of them with --all-partitions', async () => {
+    // Seven business days of transactions: seven partitions of about 55 rows.
+    const ingested = await run('ingest', path.join(SAMPLES, 'transactions.csv'));
+    expect(ingested.code, ingested.stderr).toBe(0);
+    expect(ingested.stdout).toMatch(
+      /transactions\.csv: 8 partitions, first transactions\/date=2024-03-01 \(\d+ rows\), last transactions_rejected\/date=\S+ \(11 rows\) \(--all-partitions lists them\)/,
+    );
+    expect(ingested.stdout).toMatch(
+      /^transactions\.csv\s+transactions\s+SUCCEEDED\s+400\s+389\s+11\s+8\s+8\s+56\s/m,
+    );
+    const executions = await run('executions');
+    const name = /^(\S+)\s+transactions\.csv\s+SUCCEEDED/m.exec(executions.stdout)?.[1];
+    expect(name, executions.stdout).toBeDefined();
+    const shown = await run('show', name!);
+    expect(shown.stdout).toMatch(
+      /"partitions": "8 partitions, first .* last .*--all-partitions lists them\)"/,
+    );
+    expect(shown.stdout).toMatch(/"files": "8 files, first /);
+    const all = await run('show', name!, '--all-partitions');
+    expect(all.stdout.match(/"date": "2024-03-0\d"/g)).toHaveLength(7);
+    expect(all.stdout.split('\n').length).toBeGreaterThan(shown.stdout.split('\n').length + 20);
   });
 
   it('exits 1 on a query of a table that does not exist, naming it', async () => {

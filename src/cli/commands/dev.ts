@@ -5,7 +5,7 @@ import { startControlServer } from '../../local/control.js';
 import { startTwin } from '../../local/twin.js';
 import type { TwinConfig } from '../../local/twinConfig.js';
 import { EXAMPLE_QUERY } from '../exampleQuery.js';
-import { safeJson, sourceKeyOfInput, summaryTable } from '../executionView.js';
+import { printRunSummaries, safeJson, sourceKeyOfInput } from '../executionView.js';
 import { progressPrinter } from '../progress.js';
 import {
   findRunningTwin,
@@ -23,6 +23,8 @@ export interface DevOptions {
   samplesDir?: string;
   once?: boolean;
   verbose?: boolean;
+  /** List every partition of each sample run. */
+  allPartitions?: boolean;
 }
 
 /** Start the twin; load the samples when asked (or on a first start); serve until Ctrl-C. */
@@ -131,7 +133,7 @@ export async function dev(
     const done = await Promise.all(files.map((f) => twin.runner.waitForExecution(arns.get(f)!)));
     failed = done.filter((d) => d.status !== 'SUCCEEDED').length;
     print('\nRun summaries:');
-    print(summaryTable(done));
+    printRunSummaries(done, print, options.allPartitions);
     print(
       `\nExample query (Athena SQL, answered by DuckDB over the registered partitions):\n${EXAMPLE_QUERY}\n`,
     );

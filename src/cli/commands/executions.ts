@@ -5,12 +5,13 @@ import { formatDuration, formatTable } from '../format.js';
 import {
   resolveExecution,
   safeJson,
+  printRunSummaries,
   shortName,
   sourceKeyOfInput,
-  summaryTable,
   truncate,
   waitForAll,
 } from '../executionView.js';
+import { compactOutput } from '../partitionList.js';
 import { withTwin } from '../twinHandle.js';
 import { EXIT } from '../errors.js';
 
@@ -68,11 +69,15 @@ function eventDetail(event: Event): string {
   return parts.join('  ');
 }
 
-/** The state-by-state timeline of one execution: entries, results, errors, retries. */
+/**
+ * The state-by-state timeline of one execution: entries, results, errors, retries; then its
+ * output, long partition and file lists summarised unless `allPartitions`.
+ */
 export async function showExecution(
   config: TwinConfig,
   id: string,
   print: (line: string) => void,
+  options: { allPartitions?: boolean } = {},
 ): Promise<number> {
   return withTwin(config, {}, async (twin) => {
     const arn = await resolveExecution(twin.executions, id);
@@ -97,7 +102,10 @@ export async function showExecution(
       ),
     );
     const output = safeJson(d.output);
-    if (output) print(`output: ${JSON.stringify(output, null, 2)}`);
+    const warnings = (output as { warnings?: unknown } | undefined)?.warnings;
+    if (Array.isArray(warnings)) for (const w of warnings) print(`warning: ${String(w)}`);
+    if (output)
+      print(`output: ${JSON.stringify(compactOutput(output, options.allPartitions), null, 2)}`);
     return EXIT.ok;
   });
 }
@@ -107,13 +115,14 @@ export async function redriveExecution(
   config: TwinConfig,
   id: string,
   print: (line: string) => void,
+  options: { allPartitions?: boolean } = {},
 ): Promise<number> {
   return withTwin(config, {}, async (twin) => {
     const arn = await resolveExecution(twin.executions, id);
     await twin.executions.redriveExecution(arn);
     print(`  redriving ${shortName(arn)}…`);
     const [done] = await waitForAll(twin.executions, [arn]);
-    print(summaryTable([done!]));
+    printRunSummaries([done!], print, options.allPartitions);
     return done!.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
   });
 }

@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { TwinConfig } from '../../local/twinConfig.js';
 import { CliError, EXIT } from '../errors.js';
-import { sourceKeyOfInput, summaryTable, waitForAll } from '../executionView.js';
+import { printRunSummaries, sourceKeyOfInput, waitForAll } from '../executionView.js';
 import { openTwin } from '../twinHandle.js';
 
 /** Options of `lake ingest`. */
@@ -13,6 +13,8 @@ export interface IngestOptions {
   /** Key prefix in the ingest bucket. */
   prefix?: string;
   wait?: boolean;
+  /** List every partition of each run, not just the count, the first and the last. */
+  allPartitions?: boolean;
 }
 
 function progressBar(done: number, total: number, width = 30): string {
@@ -89,7 +91,7 @@ export async function ingest(
     }
     print(`  waiting for ${arns.size} execution(s)…`);
     const done = await waitForAll(twin.executions, [...arns.values()]);
-    print(summaryTable(done));
+    printRunSummaries(done, print, options.allPartitions);
     return done.every((d) => d.status === 'SUCCEEDED') ? EXIT.ok : EXIT.failed;
   } finally {
     await twin.close();

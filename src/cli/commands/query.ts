@@ -1,4 +1,4 @@
-/** `lake query "SQL"` and `lake tables`: Athena SQL answered by DuckDB over the twin's catalog. */
+/** `lake query "SQL"`: Athena SQL answered by DuckDB over the twin's catalog. */
 import { LocalCatalog } from '../../local/catalog/index.js';
 import { QueryEngine, s3rverFileResolver, type QueryResult } from '../../local/query/index.js';
 import { twinPaths, type TwinConfig } from '../../local/twinConfig.js';
@@ -58,45 +58,5 @@ export async function query(
     return EXIT.ok;
   }
   printResult(await runQuery(config, sql), format, print);
-  return EXIT.ok;
-}
-
-/** `lake tables`: every catalog table with its partitions and row count. */
-export async function tables(config: TwinConfig, print: (line: string) => void): Promise<number> {
-  if (config.stage) {
-    throw new CliError(
-      'lake tables reads the local catalog only',
-      EXIT.usage,
-      `in a stage, ask Athena: lake --stage ${config.stage} query "SHOW TABLES"`,
-    );
-  }
-  const catalog = new LocalCatalog(twinPaths(config).catalog);
-  const list = await catalog.listTables(config.database);
-  if (list.length === 0) {
-    print('No tables yet: they appear when the first file of a dataset commits. Run: npm start');
-    return EXIT.ok;
-  }
-  const names = list.map((t) => t.Name).sort();
-  // One query (so one DuckDB engine) counts every table.
-  const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
-  const counts = await runQuery(
-    config,
-    names
-      .map((n, i) => `SELECT ${i} AS i, count(*) AS n FROM ${ident(config.database)}.${ident(n)}`)
-      .join(' UNION ALL '),
-  );
-  const countOf = new Map(counts.rows.map(([i, n]) => [Number(i), Number(n)]));
-  const rows: unknown[][] = [];
-  for (const [i, name] of names.entries()) {
-    const partitions = await catalog.listPartitions(config.database, name);
-    const dates = partitions.map((p) => p.Values[0]!).sort();
-    rows.push([
-      name,
-      partitions.length,
-      countOf.get(i) ?? 0,
-      dates.length ? `${dates[0]} .. ${dates[dates.length - 1]}` : '',
-    ]);
-  }
-  print(formatTable(['table', 'partitions', 'rows', 'dates'], rows));
   return EXIT.ok;
 }

@@ -1,7 +1,7 @@
 /** `lake reprocess DATASET|RAW_KEY`: run stored raw files through the current contract again. */
 import type { TwinConfig } from '../../local/twinConfig.js';
 import { rawSources } from '../../pipeline/reprocess.js';
-import { summaryTable, waitForAll } from '../executionView.js';
+import { printRunSummaries, waitForAll } from '../executionView.js';
 import { withTwin } from '../twinHandle.js';
 import { EXIT } from '../errors.js';
 
@@ -21,7 +21,7 @@ export async function reprocess(
     for (const source of sources)
       arns.push((await twin.executions.startExecution({ input: { source } })).executionArn);
     const done = await waitForAll(twin.executions, arns);
-    print(summaryTable(done));
+    printRunSummaries(done, print);
     return done.every((d) => d.status === 'SUCCEEDED') ? EXIT.ok : EXIT.failed;
   });
 }

@@ -6,3 +6,4 @@ export { s3rverFileResolver } from './localFileResolver.js';
 export type { LocationResolver, ResolvedObject } from './localFileResolver.js';
 export { ATHENA_MACROS, ATHENA_SETTINGS, translateAthenaSql } from './athenaDialect.js';
 export { toJsonValue } from './jsonValues.js';
+export { registeredFiles } from './tableView.js';
