@@ -323,7 +323,9 @@ describe('aws-chunked bodies from other clients', () => {
   // The 400 can reach the client a moment before the refused upload's temp file is removed, so
   // this polls (bounded) for the folder to empty; a temp file that survives fails the test.
   it('leaves no temporary files behind', async () => {
-    const tempDir = path.join(dir, 'ingest', '._S3rver_tmp');
+    const tempDir = path.join(dir, 'ingest', 'tmp');
+    // The folder exists once anything was uploaded: a wrong path must fail, not pass empty.
+    expect((await readdir(path.join(dir, 'ingest'))).sort()).toContain('tmp');
     let left: string[] = [];
     for (let i = 0; i < 100; i++) {
       left = await readdir(tempDir).catch(() => []);

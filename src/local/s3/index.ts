@@ -7,5 +7,6 @@ export type {
   ObjectCreatedReason,
 } from './objectCreated.js';
 export { AwsChunkedDecoder, isAwsChunked } from './AwsChunkedDecoder.js';
-export { listObjectFiles, objectFilePath, parseS3Uri, OBJECT_FILE_SUFFIX } from './s3Layout.js';
-export type { LocalObjectFile, S3Location } from './s3Layout.js';
+export { listObjectFiles, objectFilePath, parseS3Uri, LAYOUT_VERSION } from './s3Layout.js';
+export type { LocalObjectFile, ObjectRecord, S3Location } from './s3Layout.js';
+export { migrateLayout } from './migrateLayout.js';

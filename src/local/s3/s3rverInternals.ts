@@ -41,6 +41,12 @@ type S3rverObjectCtor = new (
   metadata: S3rverMetadata,
 ) => S3rverObject;
 
+/** A bucket or object configuration (cors, website, tagging) as s3rver models it. */
+export interface S3rverConfig {
+  type: string;
+  toXML(space?: number): string;
+}
+
 /** The FilesystemStore methods the twin uses or replaces. */
 export interface S3rverStore {
   rootDirectory: string;
@@ -87,6 +93,9 @@ export interface S3rverEventRecord {
 export interface KoaContextLike {
   method: string;
   req: IncomingMessage;
+  status: number;
+  type: string;
+  body: unknown;
 }
 
 /** A Koa middleware. */
@@ -94,7 +103,9 @@ export type KoaMiddleware = (ctx: KoaContextLike, next: () => Promise<void>) => 
 
 /** The S3rver application (a Koa app). */
 export interface S3rverApp extends EventEmitter {
-  store: S3rverStore;
+  /** The store; the twin puts its own in place of s3rver's FilesystemStore (also on `context`). */
+  store: unknown;
+  context: { store: unknown };
   /** Koa's middleware list, composed when `callback()` is called. */
   middleware: KoaMiddleware[];
   configureBuckets(): Promise<unknown>;
@@ -111,6 +122,17 @@ export const S3Error = require('s3rver/lib/models/error') as S3ErrorCtor;
 export const S3rverObjectModel = require('s3rver/lib/models/object') as S3rverObjectCtor & {
   ALLOWED_METADATA: string[];
 };
+/** s3rver's bucket model (name, creation date). */
+export const S3rverBucketModel = require('s3rver/lib/models/bucket') as new (
+  name: string,
+  creationDate: Date,
+) => unknown;
+/** The configuration model class of a subresource type (`cors`, `website`, `tagging`). */
+export const getS3rverConfigModel = (
+  require('s3rver/lib/models/config') as {
+    getConfigModel(type: string): new (xml: string) => S3rverConfig;
+  }
+).getConfigModel;
 /** s3rver's account registry (access key id → account). */
 export const S3rverAccount = require('s3rver/lib/models/account') as {
   registry: Map<string, unknown>;

@@ -25,7 +25,11 @@ import {
   type ObjectState,
 } from './conditions.js';
 import { KeyLocks } from './keyLocks.js';
-import { patchStore, readWriteRecord, type WriteGuard, type WriteRecord } from './patchStore.js';
+import { HashedKeyStore } from './HashedKeyStore.js';
+import { listObjectsMiddleware } from './listObjects.js';
+import { requestTarget } from './requestTarget.js';
+import { migrateLayout } from './migrateLayout.js';
+import type { WriteGuard, WriteRecord } from './writeRecord.js';
 import { WriteGate } from './writeGate.js';
 import { enableDesContinuationTokens } from './desContinuationTokens.js';
 import {
@@ -33,8 +37,7 @@ import {
   S3rver,
   S3rverAccount,
   type S3rverEventRecord,
-  type S3rverMetadata,
-  type S3rverStore,
+  type KoaMiddleware,
 } from './s3rverInternals.js';
 
 /** Default port of the twin's S3 endpoint. */
@@ -132,14 +135,13 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
   const requests = new AsyncLocalStorage<RequestContext>();
   const locks = new KeyLocks();
   const gate = new WriteGate();
+  await migrateLayout(dataDir);
+  const store = new HashedKeyStore(dataDir, locks);
+  await store.open();
+  app.store = app.context.store = store;
   const stateOf = async (bucket: string, key: string): Promise<ObjectState | undefined> => {
-    try {
-      const m = await app.store.getMetadata(bucket, key);
-      return { etag: String(m['etag']), lastModified: new Date(String(m['last-modified'])) };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
+    const r = store.record(bucket, key);
+    return r && { etag: r.etag, lastModified: new Date(r.lastModified) };
   };
   const guard: WriteGuard = (target, source, commit) =>
     locks.run(source ? [target, source] : [target], async () => {
@@ -171,11 +173,11 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
       const result = await commit(written);
       if (context) {
         context.written = written;
-        context.etag = (await stateOf(target.bucket, target.key))?.etag.replace(/"/g, '');
+        context.etag = store.record(target.bucket, target.key)?.etag;
       }
       return result;
     });
-  patchStore(app.store, guard);
+  store.setGuard(guard);
   await app.configureBuckets();
 
   const listeners = new Set<ObjectCreatedListener>();
@@ -195,9 +197,9 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
     }
   });
   // Outermost: refuse writes to shut buckets, and answer only once the listeners have finished.
-  app.middleware.unshift(async (ctx, next) => {
+  const gateMiddleware: KoaMiddleware = async (ctx, next) => {
     const context = requests.getStore();
-    const bucket = bucketOf(ctx.req);
+    const { bucket } = requestTarget(ctx.req.url);
     if (!context || !bucket || !WRITE_METHODS.has(ctx.method)) return next();
     if (!gate.admits(bucket))
       throw new S3Error('ServiceUnavailable', 'The local twin is stopping. Please retry later.');
@@ -214,7 +216,8 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
           throw new S3Error('InternalError', 'We encountered an internal error. Please try again.');
       })(),
     );
-  });
+  };
+  app.middleware.unshift(gateMiddleware, listObjectsMiddleware(store));
 
   const handle = app.callback();
   const server = http.createServer((req, res) => {
@@ -226,7 +229,7 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
       deliveries: [],
     };
     res.setHeader('x-amz-request-id', context.requestId);
-    void resolveSuffixRange(app.store, req).then(() =>
+    void resolveSuffixRange(store, req).then(() =>
       requests.run(context, () => handle(prepareRequest(req), res)),
     );
   });
@@ -245,7 +248,7 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    storedObjects: (bucket) => storedNotifications(app.store, bucket),
+    storedObjects: async (bucket) => storedNotifications(store, bucket),
     refuseWrites: (buckets) => gate.shutAndDrain(buckets),
     writesInFlight: (bucket) => gate.inFlightCount(bucket),
     async close() {
@@ -260,41 +263,16 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
 
 const WRITE_METHODS = new Set(['PUT', 'POST', 'DELETE']);
 
-/** The bucket of a path-style request, if any. */
-function bucketOf(req: IncomingMessage): string | undefined {
-  const first = new URL(req.url ?? '/', 'http://local').pathname.split('/')[1];
-  try {
-    return first ? decodeURIComponent(first) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** What the endpoint would have notified for every object now in `bucket`, in key order. */
-async function storedNotifications(store: S3rverStore, bucket: string): Promise<StoredObject[]> {
-  const { objects } = await store.listObjects(bucket, {});
-  const out: StoredObject[] = [];
-  for (const { key } of objects) {
-    let metadata: S3rverMetadata;
-    try {
-      metadata = await store.getMetadata(bucket, key);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // deleted meanwhile
-      throw err;
-    }
-    const lastModified = new Date(String(metadata['last-modified']));
-    const recorded = readWriteRecord(metadata);
-    const written = recorded ?? legacyWriteRecord(lastModified);
-    out.push({
-      recorded: recorded !== undefined,
-      bucket,
-      key,
-      size: Number(metadata['content-length'] ?? 0),
-      etag: String(metadata['etag'] ?? '').replace(/"/g, ''),
-      ...written,
-    });
-  }
-  return out;
+function storedNotifications(store: HashedKeyStore, bucket: string): StoredObject[] {
+  return store.records(bucket).map((r) => ({
+    bucket,
+    key: r.key,
+    size: r.size,
+    etag: r.etag,
+    recorded: r.write !== undefined,
+    ...(r.write ?? legacyWriteRecord(new Date(r.lastModified))),
+  }));
 }
 
 /** A stand-in record for an object stored before the endpoint kept one: stable per object. */
@@ -316,15 +294,12 @@ function legacyWriteRecord(lastModified: Date): WriteRecord {
  * s3rver reads `Range: bytes=-N` (the last N bytes) as `bytes=0-N`; turn it into the absolute
  * range S3 means before s3rver sees it.
  */
-async function resolveSuffixRange(store: S3rverStore, req: IncomingMessage): Promise<void> {
+async function resolveSuffixRange(store: HashedKeyStore, req: IncomingMessage): Promise<void> {
   const suffix = /^bytes=-(\d+)$/.exec(String(req.headers.range ?? '').trim());
   if (!suffix || (req.method !== 'GET' && req.method !== 'HEAD')) return;
-  const pathname = new URL(req.url ?? '/', 'http://local').pathname;
-  const slash = pathname.indexOf('/', 1);
-  if (slash < 0) return;
+  const { bucket, key } = requestTarget(req.url);
+  if (bucket === undefined || key === undefined) return;
   try {
-    const bucket = decodeURIComponent(pathname.slice(1, slash));
-    const key = decodeURIComponent(pathname.slice(slash + 1));
     const size = Number((await store.getMetadata(bucket, key))['content-length']);
     req.headers.range = `bytes=${Math.max(0, size - Number(suffix[1]))}-`;
   } catch {
@@ -334,25 +309,25 @@ async function resolveSuffixRange(store: S3rverStore, req: IncomingMessage): Pro
 
 /** Which create operation a request is, judged from its method, path and headers. */
 function reasonOf(req: IncomingMessage): ObjectCreatedReason | undefined {
-  const url = new URL(req.url ?? '/', 'http://local');
-  const hasKey = url.pathname.replace(/^\/+/, '').includes('/');
-  if (
-    req.method === 'PUT' &&
-    hasKey &&
-    !url.searchParams.has('uploadId') &&
-    !url.searchParams.has('tagging')
-  ) {
+  const { key, query } = requestTarget(req.url);
+  const hasKey = key !== undefined;
+  if (req.method === 'PUT' && hasKey && !query.has('uploadId') && !query.has('tagging')) {
     return req.headers['x-amz-copy-source'] ? 'CopyObject' : 'PutObject';
   }
-  if (req.method === 'POST' && hasKey && url.searchParams.has('uploadId'))
-    return 'CompleteMultipartUpload';
-  if (req.method === 'POST' && !hasKey && [...url.searchParams.keys()].length === 0)
-    return 'POST Object';
+  if (req.method === 'POST' && hasKey && query.has('uploadId')) return 'CompleteMultipartUpload';
+  if (req.method === 'POST' && !hasKey && [...query.keys()].length === 0) return 'POST Object';
   return undefined;
 }
 
 /** The request s3rver sees: aws-chunked bodies decoded, declared checksums verified on the way. */
 function prepareRequest(req: IncomingMessage): IncomingMessage {
+  // s3rver's router refuses empty path segments ("//x", "/x" keys): hand it the key as one
+  // percent-encoded segment, which its router decodes back verbatim.
+  const { bucket, key } = requestTarget(req.url);
+  if (bucket !== undefined && key !== undefined) {
+    const q = (req.url ?? '').indexOf('?');
+    req.url = `/${encodeURIComponent(bucket)}/${encodeURIComponent(key)}${q < 0 ? '' : req.url!.slice(q)}`;
+  }
   const copySource = req.headers['x-amz-copy-source'];
   if (typeof copySource === 'string') {
     // S3 fully URL-decodes the copy source; s3rver uses decodeURI, which leaves %2F, %2B, %3D…
