@@ -5,12 +5,12 @@
  * `twin.close()` in process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTwin, type Twin } from '../../src/local/twin.js';
-import { twinPaths } from '../../src/local/twinConfig.js';
+import { twinConfig, twinPaths } from '../../src/local/twinConfig.js';
 import { FileExecutionStore } from '../../src/local/workflow/index.js';
 import { splitUsers } from './expected.js';
 import {
@@ -27,7 +27,11 @@ import {
   tick,
 } from './helpers.js';
 
-/** Users created in `hours` distinct hours (one row each after the first `hours`): many partitions make Transform and Commit take a few seconds. */
+/**
+ * Users created in `hours` distinct hours (one row each after the first `hours`): with `users`
+ * partitioned by created_at hour (see `schemas`), many partitions make Transform and Commit take
+ * a few seconds, long enough to stop the twin part-way.
+ */
 function usersFile(firstId: number, rows: number, hours: number): string {
   const lines = ['id,email,name,country,created_at,updated_at'];
   for (let r = 0; r < rows; r++) {
@@ -47,13 +51,28 @@ function usersFile(firstId: number, rows: number, hours: number): string {
 }
 
 const SMALL = usersFile(1, 20, 5);
-const SLOW = usersFile(10_000, 500, 500);
+const SLOW = usersFile(10_000, 500, 200);
 const smallRows = splitUsers(SMALL).good.length;
 const slowRows = splitUsers(SLOW).good.length;
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
 const twins: Twin[] = [];
+/** The sample contracts, with `users` by created_at hour and room for the slow file's 200 hours. */
+let schemas: string;
+
+beforeAll(async () => {
+  schemas = await tempDir('restart-schemas');
+  dirs.push(schemas);
+  await cp(SCHEMAS, schemas, { recursive: true });
+  const file = path.join(schemas, 'users.json');
+  const users = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  users.partitioning = { time: 'created_at', grain: 'hour', maxPartitionsPerFile: 1000 };
+  await writeFile(file, JSON.stringify(users, null, 2));
+});
+
+/** The twin's configuration for `dir`, with the contracts above. */
+const configOf = (dir: string) => twinConfig({ dir, port: 0, schemasDir: schemas });
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
@@ -74,7 +93,7 @@ async function devProcess(
       '--port',
       '0',
       '--schemas',
-      SCHEMAS,
+      schemas,
       'dev',
       '--no-samples',
     ],
@@ -158,7 +177,7 @@ async function exited(child: ChildProcess, timeoutMs: number): Promise<number | 
 
 /** A twin in this process on `dir` (the next start after a stop). */
 async function restart(dir: string): Promise<Twin> {
-  const twin = await startTwin(testConfig(dir), { listen: true });
+  const twin = await startTwin(configOf(dir), { listen: true });
   twins.push(twin);
   return twin;
 }
@@ -243,7 +262,7 @@ describe('restart', () => {
   it('after twin.close() mid-run in process: close returns promptly and the run is ABORTED and redrivable', async () => {
     const dir = await tempDir('close');
     dirs.push(dir);
-    const first = await startTwin(testConfig(dir), { listen: true });
+    const first = await startTwin(configOf(dir), { listen: true });
     await upload(first.s3.endpoint, 'slow/users_slow.csv', SLOW);
     const running = await executionAt(dir, 'slow/users_slow.csv', 'MapStateEntered');
     const stoppedAt = Date.now();
