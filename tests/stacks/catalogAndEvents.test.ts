@@ -71,6 +71,23 @@ describe('Glue tables for the stack', () => {
     expect(args.storageDescriptor!.outputFormat).toBe(input.StorageDescriptor!.OutputFormat);
   });
 
+  it('follows the contract grain: a day-grain dataset gets the date key only, and records its partitioning', () => {
+    const byDay: Contract = { ...contract, partitioning: { time: 'business_date', grain: 'day' } };
+    const [curated, rejected] = datasetTables('lake_dev', 'curated-bucket', [byDay]);
+    expect(curated!.partitionKeys).toEqual([
+      expect.objectContaining({ name: 'date', type: 'date' }),
+    ]);
+    expect(rejected!.partitionKeys?.map((k) => k.name)).toEqual(['date']);
+    expect(curated!.parameters).toMatchObject({
+      'lake.partition_time': 'business_date',
+      'lake.partition_grain': 'day',
+    });
+    expect(rejected!.parameters).toMatchObject({
+      'lake.partition_time': 'ingestion',
+      'lake.partition_grain': 'day',
+    });
+  });
+
   it('refuses two contracts for one dataset', () => {
     expect(() => datasetTables('db', 'b', [contract, contract])).toThrow(/two contracts/);
   });
