@@ -168,7 +168,11 @@ describe('parseContract', () => {
       (d) => (d.partitioning = 'day'),
       'partitioning: must be an object',
     ],
-    ['the old partitionBy', (d) => (d.partitionBy = 'created_at'), 'partitionBy: unknown field'],
+    [
+      'the old partitionBy',
+      (d) => (d.partitionBy = 'created_at'),
+      'partitionBy: replaced by "partitioning": { "time": "created_at", "grain": "hour" }',
+    ],
     ['unknown write mode', (d) => (d.writeMode = 'upsert'), 'writeMode: must be one of "append"'],
     [
       'merge without a key',

@@ -85,6 +85,11 @@ export function parseContract(json: unknown, fileName: string): Contract {
     }
   }
   const top = object(doc, '(root)', fail);
+  if (top.partitionBy !== undefined)
+    fail(
+      'partitionBy',
+      `replaced by "partitioning": { "time": ${JSON.stringify(top.partitionBy)}, "grain": "hour" } (or "day"; see docs/contracts.md)`,
+    );
   unknownKeys(top, TOP_KEYS, '', fail);
 
   const dataset = str(top.dataset, 'dataset', fail);
