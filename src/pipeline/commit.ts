@@ -4,8 +4,6 @@ import {
   rejectedTableInput,
 } from '../core/catalog/tableInput.js';
 import { currentViewInput } from '../core/catalog/currentView.js';
-import { SchemaConflictError } from '../core/catalog/errors.js';
-import { MANIFESTS_PARAMETER, WRITE_MODE_PARAMETER } from '../core/catalog/tableParameters.js';
 import type { TableInput } from '../core/catalog/glueTypes.js';
 import type { Contract } from '../core/contract/types.js';
 import type { ChunkSummary, RunSummary as ChunkRunSummary } from '../core/transform/index.js';
@@ -18,7 +16,6 @@ import {
   chunkSummaryKey,
   keyIdOf,
   manifestKey,
-  manifestsPrefix,
   stagingPrefix,
   TABLE_SCOPE,
 } from './keys.js';
@@ -178,21 +175,9 @@ async function ensureTables(
   deps: PipelineDeps,
 ): Promise<{ curated: TableInput; rejected: TableInput }> {
   const location = (table: string) => `s3://${deps.buckets.curated}/${table}/`;
-  const parameters = {
-    [WRITE_MODE_PARAMETER]: contract.writeMode ?? 'append',
-    [MANIFESTS_PARAMETER]: location(manifestsPrefix(contract.dataset).replace(/\/$/, '')),
-  };
-  const withParameters = (t: TableInput): TableInput => ({
-    ...t,
-    Parameters: { ...t.Parameters, ...parameters },
-  });
-  const curated = withParameters(curatedTableInput(contract, location(contract.dataset)));
-  const rejected = withParameters(
-    rejectedTableInput(contract, location(`${contract.dataset}_rejected`)),
-  );
+  const curated = curatedTableInput(contract, location(contract.dataset));
+  const rejected = rejectedTableInput(contract, location(`${contract.dataset}_rejected`));
   await deps.catalog.ensureDatabase(deps.database);
-  const existing = await deps.catalog.getTable(deps.database, curated.Name);
-  checkWriteMode(contract, existing);
   await deps.catalog.ensureTable(deps.database, curated);
   await deps.catalog.ensureTable(deps.database, rejected);
   if (contract.writeMode === 'merge') {
@@ -201,20 +186,6 @@ async function ensureTables(
     await deps.catalog.ensureView(deps.database, currentViewInput(contract, deps.database, table));
   }
   return { curated, rejected };
-}
-
-/**
- * `append` and `merge` keep one manifest per key, `replace` one per table: moving between them
- * would leave manifests of the other kind naming rows, so it is refused like a schema conflict.
- */
-function checkWriteMode(contract: Contract, existing: TableInput | undefined): void {
-  const was = existing?.Parameters?.[WRITE_MODE_PARAMETER];
-  const now = contract.writeMode ?? 'append';
-  if (!was || was === now || (was !== 'replace' && now !== 'replace')) return;
-  throw new SchemaConflictError(
-    `table ${contract.dataset}: writeMode would change from ${was} to ${now}; keep "${was}" in schemas/${contract.dataset}.json, or load the data under a new dataset name`,
-    { dataset: contract.dataset, field: 'writeMode' },
-  );
 }
 
 /** A later version holds the scope: take back what this run published, report superseded. */

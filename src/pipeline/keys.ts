@@ -1,5 +1,6 @@
 /** Key layout of the raw, curated and quarantine buckets (DESIGN.md, Storage layout). */
 import { createHash } from 'node:crypto';
+import { manifestsPrefix } from '../core/catalog/tableParameters.js';
 
 /** A key segment safe for any store and any file system: no separators, no dot-only names. */
 export function safeSegment(text: string): string {
@@ -47,10 +48,7 @@ export function chunkSummaryKey(sourceId: string, executionId: string, chunk: nu
   return `${stagingPrefix(sourceId, executionId)}_chunks/${String(chunk).padStart(4, '0')}.json`;
 }
 
-/** Folder of a dataset's manifests: every file a reader may see is named by one of them. */
-export function manifestsPrefix(dataset: string): string {
-  return `_manifests/${dataset}/`;
-}
+export { manifestsPrefix };
 
 /** Manifest scope of a `replace` table: one manifest for the whole table, whatever the key. */
 export const TABLE_SCOPE = '_table';

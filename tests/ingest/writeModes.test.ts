@@ -259,3 +259,38 @@ describe('append: every file adds its rows', () => {
     ]);
   });
 });
+
+describe('changing the write mode of a table that exists', () => {
+  it('into or out of replace is refused; append and merge may trade places', async () => {
+    const base = (writeMode: string) =>
+      parseContract(
+        {
+          dataset: 'things',
+          files: ['things*.csv'],
+          csv: { header: false },
+          columns: [
+            { name: 'id', type: 'int', nullable: false },
+            { name: 'label', type: 'string' },
+          ],
+          primaryKey: ['id'],
+          writeMode,
+          partitioning: { time: 'ingestion', grain: 'day' },
+        },
+        'things.json',
+      );
+    const l = await lake({ contracts: [base('append')] });
+    const ok = await l.run(await l.ingest('things.csv', '1,a', '2026-11-20T10:00:00Z'));
+    expect(ok.status).toBe('SUCCEEDED');
+
+    l.deps.contracts.splice(0, 1, base('merge'));
+    const merged = await l.run(await l.ingest('things.csv', '1,b', '2026-11-21T10:00:00Z'));
+    expect(merged.status).toBe('SUCCEEDED');
+    expect(await l.rows('SELECT id, label FROM things_current')).toEqual([[1, 'b']]);
+
+    l.deps.contracts.splice(0, 1, base('replace'));
+    const refused = await l.run(await l.ingest('things_2.csv', '2,c', '2026-11-22T10:00:00Z'));
+    expect(refused).toMatchObject({ status: 'FAILED', error: 'SchemaConflictError' });
+    expect(refused.cause).toContain('writeMode would change from merge to replace');
+    expect(await l.rows('SELECT id, label FROM things ORDER BY id')).toEqual([[1, 'b']]);
+  });
+});

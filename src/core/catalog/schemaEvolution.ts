@@ -9,6 +9,7 @@ import {
   PARTITION_TIME_PARAMETER,
   REQUIRED_COLUMNS_PARAMETER,
 } from './tableInput.js';
+import { MANIFESTS_PARAMETER, WRITE_MODE_PARAMETER } from './tableParameters.js';
 
 /** What to do with an existing table: nothing, or replace it with `table`. */
 export type TablePlan = { action: 'none' } | { action: 'update'; table: TableInput };
@@ -26,6 +27,7 @@ export function planTableUpdate(existing: TableInput, next: TableInput): TablePl
     throw new SchemaConflictError(`table names differ: ${existing.Name} vs ${next.Name}`, ctx);
   }
   checkPartitioning(existing, next);
+  checkWriteMode(existing, next);
   const a = existing.StorageDescriptor ?? {};
   const b = next.StorageDescriptor ?? {};
   for (const field of ['Location', 'InputFormat', 'OutputFormat'] as const) {
@@ -66,10 +68,17 @@ export function planTableUpdate(existing: TableInput, next: TableInput): TablePl
     }
   }
   // A table catalogued before partitioning was recorded adopts it (its keys matched above).
-  const unrecorded = [PARTITION_TIME_PARAMETER, PARTITION_GRAIN_PARAMETER].some(
-    (p) => next.Parameters?.[p] !== undefined && existing.Parameters?.[p] === undefined,
-  );
-  if (added.length === 0 && !unrecorded) return { action: 'none' };
+  const unrecorded = [
+    PARTITION_TIME_PARAMETER,
+    PARTITION_GRAIN_PARAMETER,
+    WRITE_MODE_PARAMETER,
+    MANIFESTS_PARAMETER,
+  ].some((p) => next.Parameters?.[p] !== undefined && existing.Parameters?.[p] === undefined);
+  // append and merge may trade places (checkWriteMode): the catalog records the latest.
+  const modeChanged =
+    next.Parameters?.[WRITE_MODE_PARAMETER] !== undefined &&
+    next.Parameters[WRITE_MODE_PARAMETER] !== existing.Parameters?.[WRITE_MODE_PARAMETER];
+  if (added.length === 0 && !unrecorded && !modeChanged) return { action: 'none' };
   // The input's order first (audit columns stay last), then columns only the catalogue knows.
   const nextNames = new Set((b.Columns ?? []).map((c) => c.Name.toLowerCase()));
   const kept = (a.Columns ?? []).filter((c) => !nextNames.has(c.Name.toLowerCase()));
@@ -81,6 +90,21 @@ export function planTableUpdate(existing: TableInput, next: TableInput): TablePl
       StorageDescriptor: { ...b, Columns: [...(b.Columns ?? []), ...kept] },
     },
   };
+}
+
+/**
+ * `append` and `merge` keep one manifest per uploaded key, `replace` one per table: moving into or
+ * out of `replace` would leave manifests of the other kind naming rows, so it is refused.
+ */
+function checkWriteMode(existing: TableInput, next: TableInput): void {
+  const was = existing.Parameters?.[WRITE_MODE_PARAMETER];
+  const will = next.Parameters?.[WRITE_MODE_PARAMETER];
+  if (!was || !will || was === will || (was !== 'replace' && will !== 'replace')) return;
+  const dataset = next.Parameters?.['lake.dataset'] ?? next.Name;
+  throw new SchemaConflictError(
+    `table ${next.Name}: writeMode would change from ${was} to ${will}; keep "${was}" in schemas/${dataset}.json, or load the data under a new dataset name`,
+    { table: next.Name, field: 'writeMode' },
+  );
 }
 
 /** Refuse a change of partition time or grain: the existing files lie by the old layout. */

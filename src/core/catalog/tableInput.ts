@@ -5,6 +5,7 @@
 import type { ColumnType, Contract, PartitionGrain } from '../contract/types.js';
 import { INGESTION_TIME, partitioningOf } from '../contract/partitioning.js';
 import { CatalogInputError } from './errors.js';
+import { MANIFESTS_PARAMETER, manifestsLocation, WRITE_MODE_PARAMETER } from './tableParameters.js';
 import type { GlueColumn, GlueStorageDescriptor, PartitionInput, TableInput } from './glueTypes.js';
 
 /** Hive's Parquet classes, as Athena expects them on a Parquet table. */
@@ -221,10 +222,18 @@ function tableInput(
       // Rejected rows always lie by ingestion time, at the curated table's grain.
       [PARTITION_TIME_PARAMETER]: kind === 'curated' ? partitioning.time : INGESTION_TIME,
       [PARTITION_GRAIN_PARAMETER]: partitioning.grain,
+      [WRITE_MODE_PARAMETER]: contract.writeMode ?? 'append',
+      ...manifestsParameter(location, contract.dataset),
     },
     PartitionKeys: partitionKeysFor(partitioning.grain),
     StorageDescriptor: storage,
   };
+}
+
+/** Where the twin's engine finds the manifests that name the table's committed files. */
+function manifestsParameter(location: string, dataset: string): Record<string, string> {
+  const manifests = manifestsLocation(location, dataset);
+  return manifests ? { [MANIFESTS_PARAMETER]: manifests } : {};
 }
 
 function checkNames(contract: Contract): void {

@@ -9,3 +9,14 @@ export const WRITE_MODE_PARAMETER = 'lake.write_mode';
  * to a later version) is never visible there.
  */
 export const MANIFESTS_PARAMETER = 'lake.manifests';
+
+/** Folder of a dataset's manifests in the curated bucket: every file a reader may see is named by one. */
+export function manifestsPrefix(dataset: string): string {
+  return `_manifests/${dataset}/`;
+}
+
+/** `s3://bucket/_manifests/<dataset>/` for a table at `s3://bucket/<table>/`; undefined off S3. */
+export function manifestsLocation(tableLocation: string, dataset: string): string | undefined {
+  const bucket = /^s3:\/\/[^/]+\//.exec(tableLocation)?.[0];
+  return bucket && `${bucket}${manifestsPrefix(dataset)}`;
+}
