@@ -5,8 +5,10 @@
 import type { Contract } from '../src/core/contract/types.js';
 import { stageParameters } from '../src/aws/stageNames.js';
 import type { StageNames } from '../src/aws/stageNames.js';
-import { datasetTables, workgroupConfiguration } from './documents/catalog.js';
+import { datasetTables, inBucket, workgroupConfiguration } from './documents/catalog.js';
 import type { Storage } from './storage.js';
+
+const CURATED_PLACEHOLDER = 'curated-bucket';
 
 /** What the catalog exposes to the outputs. */
 export interface Catalog {
@@ -54,14 +56,15 @@ export function createCatalog(
       ),
   });
   // Table names and columns are known now; only the bucket in each location is an output.
-  for (const table of datasetTables(names.database, 'curated-bucket', contracts)) {
+  for (const table of datasetTables(names.database, CURATED_PLACEHOLDER, contracts)) {
+    const placed = storage.curated.name.apply((bucket) =>
+      inBucket(table, CURATED_PLACEHOLDER, bucket),
+    );
     new aws.glue.CatalogTable(`${pascal(table.name)}Table`, {
       ...table,
       databaseName: database.name,
-      storageDescriptor: {
-        ...table.storageDescriptor,
-        location: storage.curated.name.apply((bucket) => `s3://${bucket}/${table.name}/`),
-      },
+      parameters: placed.parameters,
+      storageDescriptor: placed.storageDescriptor,
     });
   }
   return { database, workgroup };

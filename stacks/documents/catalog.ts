@@ -10,6 +10,7 @@ import {
   curatedTableInput,
   rejectedTableInput,
 } from '../../src/core/catalog/tableInput.js';
+import { MANIFESTS_PARAMETER } from '../../src/core/catalog/tableParameters.js';
 
 /** A Glue column in Pulumi's camelCase. */
 export interface CatalogColumnArgs {
@@ -96,6 +97,33 @@ export function datasetTables(
       catalogTableArgs(databaseName, rejectedTableInput(contract, `${base}${REJECTED_SUFFIX}/`)),
     ];
   });
+}
+
+/**
+ * A table of `datasetTables` moved from the placeholder bucket it was built with to the stage's
+ * curated bucket (known only at deploy time): its location and the manifests location among its
+ * parameters.
+ */
+export function inBucket(
+  table: CatalogTableArgs,
+  placeholder: string,
+  bucket: string,
+): Pick<CatalogTableArgs, 'parameters' | 'storageDescriptor'> {
+  const move = (uri: string) => uri.replace(`s3://${placeholder}/`, `s3://${bucket}/`);
+  const parameters = Object.fromEntries(
+    Object.entries(table.parameters ?? {}).map(([k, v]) => [
+      k,
+      k === MANIFESTS_PARAMETER ? move(v) : v,
+    ]),
+  );
+  const location = table.storageDescriptor?.location;
+  return {
+    parameters,
+    storageDescriptor: {
+      ...table.storageDescriptor,
+      ...(location ? { location: move(location) } : {}),
+    },
+  };
 }
 
 /** The subset of `aws.athena.WorkgroupConfiguration` this app sets, as plain data. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   catalogTableArgs,
   datasetTables,
+  inBucket,
   workgroupConfiguration,
 } from '../../stacks/documents/catalog.js';
 import { matchesPattern, objectCreatedPattern } from '../../stacks/documents/eventPattern.js';
@@ -37,6 +38,20 @@ const contract: Contract = {
 };
 
 describe('Glue tables for the stack', () => {
+  it('records the write mode and moves the table and its manifests into the stage bucket', () => {
+    const [curated] = datasetTables('lake_dev', 'curated-bucket', [contract]);
+    expect(curated!.parameters).toMatchObject({
+      'lake.write_mode': 'append',
+      'lake.manifests': 's3://curated-bucket/_manifests/transactions/',
+    });
+    const placed = inBucket(curated!, 'curated-bucket', 'lake-dev-curated-x1');
+    expect(placed.storageDescriptor!.location).toBe('s3://lake-dev-curated-x1/transactions/');
+    expect(placed.parameters!['lake.manifests']).toBe(
+      's3://lake-dev-curated-x1/_manifests/transactions/',
+    );
+    expect(placed.storageDescriptor!.columns).toEqual(curated!.storageDescriptor!.columns);
+  });
+
   it('builds a curated and a rejected table per dataset, types straight from the contract', () => {
     const tables = datasetTables('lake_dev', 'curated-bucket', [contract]);
     expect(tables.map((t) => t.name)).toEqual(['transactions', 'transactions_rejected']);
