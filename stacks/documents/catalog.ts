@@ -11,6 +11,7 @@ import {
   rejectedTableInput,
 } from '../../src/core/catalog/tableInput.js';
 import { MANIFESTS_PARAMETER } from '../../src/core/catalog/tableParameters.js';
+import { currentViewInput } from '../../src/core/catalog/currentView.js';
 
 /** A Glue column in Pulumi's camelCase. */
 export interface CatalogColumnArgs {
@@ -27,6 +28,8 @@ export interface CatalogTableArgs {
   tableType?: string;
   parameters?: Record<string, string>;
   partitionKeys?: CatalogColumnArgs[];
+  viewOriginalText?: string;
+  viewExpandedText?: string;
   storageDescriptor?: {
     location?: string;
     inputFormat?: string;
@@ -53,6 +56,8 @@ export function catalogTableArgs(databaseName: string, table: TableInput): Catal
     ...(table.TableType ? { tableType: table.TableType } : {}),
     ...(table.Parameters ? { parameters: { ...table.Parameters } } : {}),
     ...(table.PartitionKeys ? { partitionKeys: table.PartitionKeys.map(col) } : {}),
+    ...(table.ViewOriginalText ? { viewOriginalText: table.ViewOriginalText } : {}),
+    ...(table.ViewExpandedText ? { viewExpandedText: table.ViewExpandedText } : {}),
     ...(sd
       ? {
           storageDescriptor: {
@@ -80,7 +85,11 @@ export function catalogTableArgs(databaseName: string, table: TableInput): Catal
   };
 }
 
-/** Both tables of every dataset (`<dataset>` and `<dataset>_rejected`) under `s3://<curatedBucket>/`. */
+/**
+ * Both tables of every dataset (`<dataset>` and `<dataset>_rejected`) under
+ * `s3://<curatedBucket>/`, and a merge dataset's `<dataset>_current` view (Commit keeps it in step
+ * when the table evolves), so Athena can query it before the first upload.
+ */
 export function datasetTables(
   databaseName: string,
   curatedBucket: string,
@@ -92,9 +101,13 @@ export function datasetTables(
       throw new Error(`dataset ${contract.dataset} has two contracts`);
     seen.add(contract.dataset);
     const base = `s3://${curatedBucket}/${contract.dataset}`;
+    const curated = curatedTableInput(contract, `${base}/`);
     return [
-      catalogTableArgs(databaseName, curatedTableInput(contract, `${base}/`)),
+      catalogTableArgs(databaseName, curated),
       catalogTableArgs(databaseName, rejectedTableInput(contract, `${base}${REJECTED_SUFFIX}/`)),
+      ...(contract.writeMode === 'merge'
+        ? [catalogTableArgs(databaseName, currentViewInput(contract, databaseName, curated))]
+        : []),
     ];
   });
 }

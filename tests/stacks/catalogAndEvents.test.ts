@@ -1,3 +1,4 @@
+import { viewSqlOf } from '../../src/core/catalog/currentView.js';
 import { describe, expect, it } from 'vitest';
 import {
   catalogTableArgs,
@@ -38,6 +39,27 @@ const contract: Contract = {
 };
 
 describe('Glue tables for the stack', () => {
+  it('adds the current view of a merge dataset, as Athena stores views in Glue', () => {
+    const merged = { ...contract, writeMode: 'merge' as const, primaryKey: ['transaction_id'] };
+    const tables = datasetTables('lake_dev', 'curated-bucket', [merged]);
+    expect(tables.map((t) => t.name)).toEqual([
+      'transactions',
+      'transactions_rejected',
+      'transactions_current',
+    ]);
+    const view = tables[2]!;
+    expect(view.tableType).toBe('VIRTUAL_VIEW');
+    expect(view.parameters).toMatchObject({ presto_view: 'true' });
+    const sql = viewSqlOf({
+      Name: view.name,
+      TableType: view.tableType!,
+      ViewOriginalText: view.viewOriginalText!,
+    });
+    expect(sql).toContain('FROM "lake_dev"."transactions"');
+    expect(sql).toContain('PARTITION BY "transaction_id"');
+    expect(view.storageDescriptor!.location).toBeUndefined();
+  });
+
   it('records the write mode and moves the table and its manifests into the stage bucket', () => {
     const [curated] = datasetTables('lake_dev', 'curated-bucket', [contract]);
     expect(curated!.parameters).toMatchObject({

@@ -209,16 +209,26 @@ describe('stacks under Pulumi mocks', () => {
     ]);
   });
 
-  it('catalogs every contract as a table and a rejected table in the stage database, with the outputs recorded', async () => {
+  it('catalogs every contract as a table and a rejected table (and the current view of a merge table) in the stage database, with the outputs recorded', async () => {
     const contracts = await loadContracts('schemas');
-    const tables = byType('aws:glue/catalogTable:CatalogTable');
-    expect(tables.map((t) => t.inputs.name).sort()).toEqual(
-      contracts.flatMap((c) => [c.dataset, `${c.dataset}_rejected`]).sort(),
+    const all = byType('aws:glue/catalogTable:CatalogTable');
+    expect(all.map((t) => t.inputs.name).sort()).toEqual(
+      contracts
+        .flatMap((c) => [
+          c.dataset,
+          `${c.dataset}_rejected`,
+          ...(c.writeMode === 'merge' ? [`${c.dataset}_current`] : []),
+        ])
+        .sort(),
     );
+    const tables = all.filter((t) => t.inputs.tableType !== 'VIRTUAL_VIEW');
     for (const t of tables) {
       expect(t.inputs.databaseName).toBe('lake_test');
       expect(t.inputs.storageDescriptor.location).toBe(
         `s3://lake-test-curated-abc123/${t.inputs.name}/`,
+      );
+      expect(t.inputs.parameters['lake.manifests']).toMatch(
+        /^s3:\/\/lake-test-curated-abc123\/_manifests\//,
       );
     }
     const db = one('aws:glue/catalogDatabase:CatalogDatabase');
