@@ -2,7 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { twinConfig, DEFAULT_TWIN_PORT } from '../local/twinConfig.js';
 import { CliError, EXIT } from './errors.js';
-import { dev } from './commands/dev.js';
+import { DEFAULT_CONSOLE_PORT, dev } from './commands/dev.js';
 import { ingest } from './commands/ingest.js';
 import { listExecutions, redriveExecution, showExecution } from './commands/executions.js';
 import { query } from './commands/query.js';
@@ -22,6 +22,13 @@ function parsePort(value: string): number {
   if (!/^\d+$/.test(value) || port > 65535)
     throw new InvalidArgumentError('a port number from 0 to 65535 (0 picks a free port)');
   return port;
+}
+
+/** `--console-port`, else `LAKE_CONSOLE_PORT`, else none (the default port, or a free one). */
+function consolePortOf(option: number | undefined): { consolePort?: number } {
+  if (option !== undefined) return { consolePort: option };
+  const env = process.env.LAKE_CONSOLE_PORT;
+  return env && /^\d+$/.test(env) ? { consolePort: Number(env) } : {};
 }
 
 function program(setExit: (code: number) => void): Command {
@@ -64,6 +71,12 @@ function program(setExit: (code: number) => void): Command {
     .option('--once', 'stop after loading the samples (exit code 1 if any execution failed)')
     .option('--verbose', "print the handlers' structured logs")
     .option(ALL_PARTITIONS_FLAG, ALL_PARTITIONS_HELP)
+    .option(
+      '--console-port <n>',
+      `loopback port of the console (default ${DEFAULT_CONSOLE_PORT}, or LAKE_CONSOLE_PORT; a free one when taken)`,
+      parsePort,
+    )
+    .option('--no-console', 'do not serve the console')
     .addHelpText(
       'after',
       '\nExample:\n  lake dev                 # then, in another terminal:\n  aws --endpoint-url http://127.0.0.1:4568 s3 cp users.csv s3://lake-ingest/',
@@ -75,6 +88,8 @@ function program(setExit: (code: number) => void): Command {
         once?: boolean;
         verbose?: boolean;
         allPartitions?: boolean;
+        console: boolean;
+        consolePort?: number;
       }) =>
         setExit(
           await dev(
@@ -85,6 +100,8 @@ function program(setExit: (code: number) => void): Command {
               once: o.once ?? false,
               verbose: o.verbose ?? false,
               allPartitions: o.allPartitions ?? false,
+              console: o.console,
+              ...consolePortOf(o.consolePort),
             },
             print,
           ),

@@ -47,6 +47,8 @@ export interface TwinRecord {
   controlUrl: string;
   /** The control API's per-start secret: whoever can read this file may drive the twin. */
   token: string;
+  /** The console's page with the same token (`/?token=…`), when `lake dev` serves one. */
+  consoleUrl?: string;
   startedAt: string;
 }
 

@@ -1,6 +1,12 @@
 /** `lake dev`: the local twin in the foreground, with the sample data on a first start. */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import {
+  startConsoleServer,
+  twinBackend,
+  type ConsoleServer,
+} from '../../../console/server/index.js';
+import { loadContracts } from '../../core/contract/index.js';
 import { startControlServer } from '../../local/control.js';
 import { startTwin } from '../../local/twin.js';
 import type { TwinConfig } from '../../local/twinConfig.js';
@@ -15,6 +21,7 @@ import {
 } from '../twinHandle.js';
 import { CliError, EXIT } from '../errors.js';
 import { runQuery } from './query.js';
+import { listTables } from './tables.js';
 import { formatTable } from '../format.js';
 
 /** Options of `lake dev`. */
@@ -25,6 +32,33 @@ export interface DevOptions {
   verbose?: boolean;
   /** List every partition of each sample run. */
   allPartitions?: boolean;
+  /** Serve the console (default true). */
+  console?: boolean;
+  /** The console's loopback port; default DEFAULT_CONSOLE_PORT, or a free one when that is taken. */
+  consolePort?: number;
+}
+
+/** The console's port unless `--console-port` or `LAKE_CONSOLE_PORT` says otherwise. */
+export const DEFAULT_CONSOLE_PORT = 4569;
+
+/** The console on `port`; when the default port is taken, on a free one instead. */
+async function startConsole(
+  twin: Awaited<ReturnType<typeof startTwin>>,
+  config: TwinConfig,
+  token: string,
+  port: number | undefined,
+): Promise<ConsoleServer> {
+  const backend = twinBackend(twin, {
+    contracts: await loadContracts(config.schemasDir),
+    query: (sql) => runQuery(config, sql),
+  });
+  const options = { token, tables: () => listTables(config) };
+  try {
+    return await startConsoleServer(backend, { ...options, port: port ?? DEFAULT_CONSOLE_PORT });
+  } catch (err) {
+    if (port !== undefined || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    return startConsoleServer(backend, { ...options, port: 0 });
+  }
 }
 
 /** Start the twin; load the samples when asked (or on a first start); serve until Ctrl-C. */
@@ -50,6 +84,7 @@ export async function dev(
   const lock = (await lockStateFolder(config, 'lake dev'))!;
   let twin: Awaited<ReturnType<typeof startTwin>>;
   let control: Awaited<ReturnType<typeof startControlServer>>;
+  let consoleServer: ConsoleServer | undefined;
   try {
     twin = await startTwin(config, { listen: true, verboseLogs: options.verbose ?? false });
     // A fresh random token per start; twin.json (0600) hands it to the lake commands.
@@ -57,6 +92,16 @@ export async function dev(
       await twin.close();
       throw err;
     });
+    // The console shares the control API's token: one secret per start, in one 0600 file.
+    if (options.console !== false) {
+      consoleServer = await startConsole(twin, config, control.token, options.consolePort).catch(
+        async (err: unknown) => {
+          await control.close();
+          await twin.close();
+          throw err;
+        },
+      );
+    }
   } catch (err) {
     await lock.release();
     throw err;
@@ -66,9 +111,11 @@ export async function dev(
     s3Endpoint: twin.s3.endpoint,
     controlUrl: control.url,
     token: control.token,
+    ...(consoleServer ? { consoleUrl: consoleServer.consoleUrl } : {}),
     startedAt: new Date().toISOString(),
   });
   const stop = async () => {
+    await consoleServer?.close();
     await control.close();
     const stopped = await twin.close();
     await removeTwinRecord(config);
@@ -89,6 +136,7 @@ export async function dev(
     `  upload        aws --endpoint-url ${twin.s3.endpoint} s3 cp FILE s3://${config.buckets.ingest}/`,
   );
   print(`  query         npm run lake -- query 'SELECT * FROM users LIMIT 5'`);
+  if (consoleServer) print(`  console       ${consoleServer.consoleUrl}`);
   if (twin.orphans.length) {
     print(
       `  ${twin.orphans.length} execution(s) were running when the twin last stopped; now ABORTED: redrive with lake redrive ID`,
