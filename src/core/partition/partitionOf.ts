@@ -9,6 +9,7 @@ export interface Partition {
   hour?: string;
 }
 
+const MS_PER_HOUR = 3_600_000;
 const SAFE_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const SAFE_HOUR = /^\d{2}$/;
 const dayNames = new Map<number, string>();
@@ -44,8 +45,6 @@ export function partitionOfMs(ms: number, grain: PartitionGrain = 'hour'): Parti
 export function partitionOfDays(days: number): Partition {
   return { date: dayName(days) };
 }
-
-const MS_PER_HOUR = 3_600_000;
 
 /** Partition of a partition number (hours or days since epoch, per `grain`; see `partitionKeyer`). */
 export function partitionOfKey(key: number, grain: PartitionGrain): Partition {
