@@ -4,12 +4,22 @@
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsCommand,
@@ -180,7 +190,9 @@ describe('keys are opaque strings', () => {
     expect(await readdir(root)).toEqual(['state']);
     expect(await readdir(path.join(root, 'state'))).toEqual(['s3']);
     for (const f of await filesUnder(path.join(root, 'state', 's3')))
-      expect(f).toMatch(/^state\/s3\/(layout\.json|[a-z0-9.-]+\/(objects|tmp|uploads|config)\/)/);
+      expect(f).toMatch(
+        /^state\/s3\/(layout\.json|[a-z0-9.-]+\/(index\.log|(objects|tmp|uploads|config)\/))/,
+      );
   });
 
   it('keeps NFC and NFD apart, and lists in UTF-8 byte order', async () => {
@@ -324,13 +336,56 @@ describe('a state folder of the previous layout (s3rver keys as paths)', () => {
         c.destroy();
         await endpoint.close();
       }
-      expect((await readdir(bucket)).sort()).toEqual(['objects']);
+      expect((await readdir(bucket)).sort()).toEqual(['index.log', 'objects']);
       expect(JSON.parse(await readFile(path.join(old, 'layout.json'), 'utf8'))).toEqual({
-        version: 2,
+        version: 3,
       });
       expect((await stat(path.join(old, 'layout.json'))).isFile()).toBe(true);
     } finally {
       await rm(old, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the index log across restarts', () => {
+  it('keeps puts, overwrites and deletes, ignores a torn last line, drops unreferenced files', async () => {
+    const d = await mkdtemp(path.join(os.tmpdir(), 'lake-s3-restart-'));
+    try {
+      const first = await startS3Endpoint({ dir: d, port: 0, buckets: ['lake-raw'] });
+      const c1 = createS3Client({ endpoint: first.endpoint });
+      const send = (c: S3Client, Key: string, Body: string) =>
+        c.send(new PutObjectCommand({ Bucket: 'lake-raw', Key, Body }));
+      await send(c1, 'kept', 'one');
+      await send(c1, 'over', 'v1');
+      await send(c1, 'over', 'v2');
+      await send(c1, 'gone', 'x');
+      await c1.send(new DeleteObjectCommand({ Bucket: 'lake-raw', Key: 'gone' }));
+      c1.destroy();
+      await first.close();
+      // A crash mid-append, and a data file whose line never made it.
+      await appendFile(path.join(d, 'lake-raw', 'index.log'), '{"k":"torn","r":{"key":"to');
+      const stray = path.join(d, 'lake-raw', 'objects', 'ab', `${'ab'.repeat(32)}.0.data`);
+      await mkdir(path.dirname(stray), { recursive: true });
+      await writeFile(stray, 'stray');
+
+      const second = await startS3Endpoint({ dir: d, port: 0, buckets: ['lake-raw'] });
+      const c2 = createS3Client({ endpoint: second.endpoint });
+      try {
+        const listed = await c2.send(new ListObjectsV2Command({ Bucket: 'lake-raw' }));
+        expect(listed.Contents?.map((o) => o.Key)).toEqual(['kept', 'over']);
+        const over = await c2.send(new GetObjectCommand({ Bucket: 'lake-raw', Key: 'over' }));
+        expect(await over.Body!.transformToString()).toBe('v2');
+        await expect(stat(stray)).rejects.toThrow();
+        const lines = (await readFile(path.join(d, 'lake-raw', 'index.log'), 'utf8'))
+          .trim()
+          .split('\n');
+        expect(lines).toHaveLength(2); // compacted at start
+      } finally {
+        c2.destroy();
+        await second.close();
+      }
+    } finally {
+      await rm(d, { recursive: true, force: true });
     }
   });
 });

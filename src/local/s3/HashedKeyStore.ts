@@ -2,13 +2,23 @@
  * The endpoint's object store, in place of s3rver's FilesystemStore (which made keys into paths:
  * `../` escaped the state folder, and listings lost folders that held only folders). Keys are
  * opaque: files are named by the key's hash (`s3Layout.ts`), and listings come from a sorted
- * in-memory key index loaded at start. Every write streams to `tmp/`, then commits by renaming the
- * object's record over the old one under the key's lock, so readers see the old object or the
- * new, whole; a crash leaves at most unreferenced files, removed at the next start.
+ * in-memory key index loaded at start from each bucket's index log. Every write streams to
+ * `tmp/`, moves into `objects/` under a fresh name, then commits by appending its line to the log
+ * under the key's lock: readers see the old object or the new, whole. A crash leaves at most
+ * unreferenced files, removed at the next start.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -16,14 +26,17 @@ import type { KeyLocks } from './keyLocks.js';
 import { compareKeys, SortedKeys } from './keyOrder.js';
 import {
   CONFIG_DIR,
+  INDEX_FILE,
   OBJECTS_DIR,
   TEMP_DIR,
   UPLOADS_DIR,
   bucketDir,
+  dataFilePath,
+  indexLine,
   isBucketName,
   keyHash,
   objectDir,
-  readAllRecords,
+  readIndex,
   type ObjectRecord,
 } from './s3Layout.js';
 import {
@@ -281,7 +294,7 @@ export class HashedKeyStore {
       const record = index?.records.get(key);
       if (!index || !record) return;
       const dir = objectDir(this.rootDirectory, bucket, key);
-      await rm(path.join(dir, `${keyHash(key)}.json`), { force: true });
+      await this.appendIndex(bucket, indexLine({ k: key, d: 1 }));
       index.records.delete(key);
       index.keys.remove(key);
       await rm(path.join(dir, record.data), { force: true });
@@ -425,7 +438,7 @@ export class HashedKeyStore {
     return path.join(bucketDir(this.rootDirectory, bucket), UPLOADS_DIR, uploadId);
   }
 
-  /** Make `temp` the bytes of `bucket/key`: data file, then the record (the commit point). */
+  /** Make `temp` the bytes of `bucket/key`: data file, then its index line (the commit point). */
   private async commit(
     bucket: string,
     key: string,
@@ -443,9 +456,7 @@ export class HashedKeyStore {
     };
     await mkdir(dir, { recursive: true });
     await rename(temp, path.join(dir, record.data));
-    const recordTemp = path.join(dir, `${hash}.${randomBytes(6).toString('hex')}.json-tmp`);
-    await writeFile(recordTemp, JSON.stringify(record));
-    await rename(recordTemp, path.join(dir, `${hash}.json`));
+    await this.appendIndex(bucket, indexLine({ k: key, r: record }));
     const previous = index.records.get(key);
     index.records.set(key, record);
     index.keys.insert(key);
@@ -481,30 +492,42 @@ export class HashedKeyStore {
     return { file, size, md5: md5.digest('hex') };
   }
 
-  /** Index a bucket's records; drop temp files and data files no record names (crash leftovers). */
+  private appendIndex(bucket: string, line: string): Promise<void> {
+    // One small append per write (O_APPEND): lines of concurrent writes never interleave.
+    return appendFile(path.join(bucketDir(this.rootDirectory, bucket), INDEX_FILE), line);
+  }
+
+  /**
+   * Load a bucket's index log, rewrite it compacted (one line per live object), and drop temp
+   * files and data files no record names (leftovers of interrupted writes).
+   */
   private async loadBucket(bucket: string): Promise<void> {
     const dir = bucketDir(this.rootDirectory, bucket);
     await rm(path.join(dir, TEMP_DIR), { recursive: true, force: true });
-    const index: BucketIndex = {
-      keys: new SortedKeys(),
-      records: new Map(),
-      created: (await stat(dir)).birthtime,
-    };
-    const referenced = new Set<string>();
-    for (const { record, file } of await readAllRecords(this.rootDirectory, bucket)) {
-      index.records.set(record.key, record);
-      index.keys.insert(record.key);
-      referenced.add(file);
-    }
+    const records = await readIndex(this.rootDirectory, bucket);
+    const keys = [...records.keys()];
+    const compacted = path.join(dir, `${INDEX_FILE}.${randomBytes(6).toString('hex')}.tmp`);
+    await writeFile(compacted, keys.map((k) => indexLine({ k, r: records.get(k)! })).join(''));
+    await rename(compacted, path.join(dir, INDEX_FILE));
+    const referenced = new Set(
+      [...records.values()].map((r) => dataFilePath(this.rootDirectory, bucket, r)),
+    );
     const objects = path.join(dir, OBJECTS_DIR);
     for (const sub of await readdir(objects).catch(() => [] as string[])) {
       for (const name of await readdir(path.join(objects, sub)).catch(() => [] as string[])) {
         const file = path.join(objects, sub, name);
-        if ((name.endsWith('.data') && !referenced.has(file)) || name.endsWith('.json-tmp'))
-          await rm(file, { force: true });
+        if (name.endsWith('.data') && !referenced.has(file)) await rm(file, { force: true });
       }
     }
-    this.buckets.set(bucket, index);
+    for (const name of await readdir(dir)) {
+      if (name.startsWith(`${INDEX_FILE}.`) && name.endsWith('.tmp'))
+        await rm(path.join(dir, name), { force: true });
+    }
+    this.buckets.set(bucket, {
+      keys: SortedKeys.from(keys),
+      records,
+      created: (await stat(dir)).birthtime,
+    });
   }
 }
 

@@ -1,17 +1,31 @@
 /**
- * State folders written before layout 2 hold s3rver's layout: object `a/b.csv` is the file
- * `<bucket>/a/b.csv._S3rver_object` beside `….md5` and `…_metadata.json`. On start they are moved
- * into layout 2 (`s3Layout.ts`), object by object, each step safe to repeat after a crash; then
- * `layout.json` records the version. Data files are renamed, not copied.
+ * Older state folders are converted on start to the current layout (`s3Layout.ts`), object by
+ * object, each step safe to repeat after a crash; then `layout.json` records the version. Data
+ * files are linked, not copied.
+ * - Layout 1 (no `layout.json`) is s3rver's: object `a/b.csv` is the file
+ *   `<bucket>/a/b.csv._S3rver_object` beside `….md5` and `…_metadata.json`.
+ * - Layout 2 kept a record file `objects/<h2>/<h>.json` per object instead of the index log.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  mkdir,
+  readdir,
+  readFile,
+  link,
+  rm,
+  rmdir,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import {
+  INDEX_FILE,
   LAYOUT_FILE,
   LAYOUT_VERSION,
   OBJECTS_DIR,
+  indexLine,
   isBucketName,
   keyHash,
   objectDir,
@@ -36,21 +50,25 @@ const KEPT = new Set([
 /** Migrate `dataDir` to the current layout if it holds an older one; returns objects moved. */
 export async function migrateLayout(dataDir: string): Promise<number> {
   const marker = path.join(dataDir, LAYOUT_FILE);
+  let version = 1;
   try {
-    const { version } = JSON.parse(await readFile(marker, 'utf8')) as { version: number };
-    if (version === LAYOUT_VERSION) return 0;
-    if (version > LAYOUT_VERSION)
-      throw new Error(
-        `${dataDir} holds S3 layout ${version}, newer than this code's ${LAYOUT_VERSION}`,
-      );
+    ({ version } = JSON.parse(await readFile(marker, 'utf8')) as { version: number });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
+  if (version === LAYOUT_VERSION) return 0;
+  if (version > LAYOUT_VERSION)
+    throw new Error(
+      `${dataDir} holds S3 layout ${version}, newer than this code's ${LAYOUT_VERSION}`,
+    );
   let moved = 0;
   const entries = await readdir(dataDir, { withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
     if (!entry.isDirectory() || !isBucketName(entry.name)) continue;
-    moved += await migrateBucket(dataDir, entry.name);
+    moved +=
+      version === 1
+        ? await migrateBucket(dataDir, entry.name)
+        : await indexRecordFiles(dataDir, entry.name);
   }
   await writeFile(marker, JSON.stringify({ version: LAYOUT_VERSION }));
   return moved;
@@ -115,12 +133,34 @@ async function migrateObject(
     ...(write ? { write } : {}),
   };
   await mkdir(dir, { recursive: true });
-  await rename(file, path.join(dir, record.data));
-  const temp = path.join(dir, `${hash}.${randomBytes(6).toString('hex')}.json-tmp`);
-  await writeFile(temp, JSON.stringify(record));
-  await rename(temp, path.join(dir, `${hash}.json`));
+  // Link, index, then unlink: a crash at any step leaves the object in one layout or the other.
+  await link(file, path.join(dir, record.data));
+  await appendFile(path.join(dataDir, bucket, INDEX_FILE), indexLine({ k: key, r: record }));
+  await rm(file, { force: true });
   await rm(md5File, { force: true });
   await rm(metaFile, { force: true });
+}
+
+/** Layout 2 → 3: each record file becomes a line of the bucket's index log. */
+async function indexRecordFiles(dataDir: string, bucket: string): Promise<number> {
+  const root = path.join(dataDir, bucket, OBJECTS_DIR);
+  let moved = 0;
+  for (const sub of await readdir(root).catch(() => [] as string[])) {
+    for (const name of await readdir(path.join(root, sub)).catch(() => [] as string[])) {
+      if (!/^[0-9a-f]{64}\.json$/.test(name)) continue;
+      const file = path.join(root, sub, name);
+      const record = (await readJson(file)) as ObjectRecord | undefined;
+      if (record?.key !== undefined) {
+        await appendFile(
+          path.join(dataDir, bucket, INDEX_FILE),
+          indexLine({ k: record.key, r: record }),
+        );
+        moved++;
+      }
+      await rm(file, { force: true });
+    }
+  }
+  return moved;
 }
 
 async function readJson(file: string): Promise<Record<string, unknown> | undefined> {

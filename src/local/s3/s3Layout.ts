@@ -1,19 +1,23 @@
 /**
  * How the twin's S3 endpoint keeps objects on disk, so the query engine can read curated Parquet
- * in place. A key is never a path: object `K` of bucket `B` is described by
- * `<dir>/B/objects/<h[0..2]>/<h>.json` (h = hex SHA-256 of K's UTF-8), which holds the key
- * verbatim, its ETag, size, times, headers and the name of the file in the same folder with its
- * bytes. That JSON is the commit point of a write (replaced by rename): its data file is whole.
- * `uploads/` holds multipart parts, `tmp/` in-flight writes, `config/` bucket configurations.
- * Layout version 1 was s3rver's (keys as paths); `migrateLayout.ts` converts it on start.
+ * in place. A key is never a path. Each bucket folder `<dir>/B/` holds:
+ * - `index.log`: one JSON line per write, `{"k": key, "r": record}` (a put) or `{"k": key,
+ *   "d": 1}` (a delete); the last line of a key wins. Appending its line is a write's commit
+ *   point; the endpoint rewrites the file compacted at start. A torn last line (a crash) is ignored.
+ * - `objects/<h[0..2]>/<h>.<random>.data`: an object's bytes (h = hex SHA-256 of the key's
+ *   UTF-8), complete before its line is appended; `record.data` names it.
+ * - `uploads/` multipart parts, `tmp/` in-flight writes, `config/` bucket configurations.
+ * Layout 1 was s3rver's (keys as paths), layout 2 a record file per object; `migrateLayout.ts`
+ * converts both on start.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { WriteRecord } from './writeRecord.js';
 
 /** The layout this code writes; `layout.json` in the data folder names the one on disk. */
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
+export const INDEX_FILE = 'index.log';
 export const LAYOUT_FILE = 'layout.json';
 export const OBJECTS_DIR = 'objects';
 export const UPLOADS_DIR = 'uploads';
@@ -48,9 +52,13 @@ export interface ObjectRecord {
   write?: WriteRecord;
 }
 
-/** S3's bucket naming rules (the subset that matters here: no name is a path trick). */
+/**
+ * Whether a name may be a bucket here: letters, digits, `.`, `_`, `-`, starting with a letter or
+ * digit, no `..`. Looser than S3's rules (tests use short names), strict enough that no bucket
+ * name is a path trick.
+ */
 export function isBucketName(name: string): boolean {
-  return /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) && !name.includes('..');
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name) && !name.includes('..');
 }
 
 /** Parse `s3://bucket/prefix` (also `s3a://`); throws on anything else. */
@@ -76,48 +84,65 @@ export function objectDir(dataDir: string, bucket: string, key: string): string 
   return path.join(bucketDir(dataDir, bucket), OBJECTS_DIR, keyHash(key).slice(0, 2));
 }
 
-/** The record file of `key`. */
-export function recordPath(dataDir: string, bucket: string, key: string): string {
-  return path.join(objectDir(dataDir, bucket, key), `${keyHash(key)}.json`);
+/** One line of a bucket's index log. */
+export type IndexLine = { k: string; r: ObjectRecord } | { k: string; d: 1 };
+
+/** The index log line of a write. */
+export function indexLine(line: IndexLine): string {
+  return `${JSON.stringify(line)}\n`;
 }
 
-/** Read a record file; undefined when it does not exist. */
-export async function readRecord(file: string): Promise<ObjectRecord | undefined> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as ObjectRecord;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+/**
+ * Fold index log text into the live records by key; unparseable lines (a torn tail) are skipped.
+ * With `prefix`, only keys starting with it (lines are filtered before they are parsed).
+ */
+export function foldIndex(
+  text: string,
+  into = new Map<string, ObjectRecord>(),
+  prefix = '',
+): Map<string, ObjectRecord> {
+  // A line starts with `{"k":` and the key as JSON; JSON-escaping a key's prefix gives a prefix
+  // of its escaped text, except for a prefix ending inside a surrogate pair.
+  const head = /[\uD800-\uDBFF]$/.test(prefix)
+    ? '{"k":"'
+    : `{"k":${JSON.stringify(prefix).slice(0, -1)}`;
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const matches = text.startsWith(head, start);
+    const from = start;
+    start = end + 1;
+    if (!matches) continue;
+    let line: IndexLine;
+    try {
+      line = JSON.parse(text.slice(from, end)) as IndexLine;
+    } catch {
+      continue;
+    }
+    if ('r' in line) into.set(line.k, line.r);
+    else into.delete(line.k);
   }
+  return into;
 }
 
-/** Every record of a bucket, unsorted (one read per object). */
-export async function readAllRecords(
+/** The live records of a bucket (with keys starting with `prefix`), read from its index log. */
+export async function readIndex(
   dataDir: string,
   bucket: string,
-): Promise<{ record: ObjectRecord; file: string }[]> {
-  const root = path.join(bucketDir(dataDir, bucket), OBJECTS_DIR);
-  let fanout: string[];
+  prefix = '',
+): Promise<Map<string, ObjectRecord>> {
   try {
-    fanout = await readdir(root);
+    const text = await readFile(path.join(bucketDir(dataDir, bucket), INDEX_FILE), 'utf8');
+    return foldIndex(text, new Map(), prefix);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw err;
   }
-  const out: { record: ObjectRecord; file: string }[] = [];
-  await Promise.all(
-    fanout.map(async (sub) => {
-      const dir = path.join(root, sub);
-      const names = (await readdir(dir).catch(() => [] as string[])).filter((n) =>
-        /^[0-9a-f]{64}\.json$/.test(n),
-      );
-      for (const name of names) {
-        const record = await readRecord(path.join(dir, name));
-        if (record) out.push({ record, file: path.join(dir, record.data) });
-      }
-    }),
-  );
-  return out;
+}
+
+/** The data file of a record. */
+export function dataFilePath(dataDir: string, bucket: string, record: ObjectRecord): string {
+  return path.join(objectDir(dataDir, bucket, record.key), record.data);
 }
 
 /** The local file holding the bytes of `bucket/key`; undefined when there is no such object. */
@@ -126,8 +151,9 @@ export async function objectFilePath(
   bucket: string,
   key: string,
 ): Promise<string | undefined> {
-  const record = await readRecord(recordPath(dataDir, bucket, key));
-  return record ? path.join(objectDir(dataDir, bucket, key), record.data) : undefined;
+  if (!isBucketName(bucket)) return undefined;
+  const record = (await readIndex(dataDir, bucket, key)).get(key);
+  return record && dataFilePath(dataDir, bucket, record);
 }
 
 /** Every object under `prefix` of `bucket`, sorted by key (S3 order); [] when none. */
@@ -137,9 +163,9 @@ export async function listObjectFiles(
   prefix: string,
 ): Promise<LocalObjectFile[]> {
   if (!isBucketName(bucket)) return [];
-  const all = await readAllRecords(dataDir, bucket);
-  return all
-    .filter(({ record }) => record.key.startsWith(prefix))
-    .map(({ record, file }) => ({ key: record.key, file }))
-    .sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+  const out: LocalObjectFile[] = [];
+  for (const [key, record] of await readIndex(dataDir, bucket, prefix)) {
+    if (key.startsWith(prefix)) out.push({ key, file: dataFilePath(dataDir, bucket, record) });
+  }
+  return out.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
 }
