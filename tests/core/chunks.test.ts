@@ -206,8 +206,9 @@ describe('summarizeRun', () => {
     }
     expect(error).toBeInstanceOf(PartitionLimitExceededError);
     expect((error as Error).name).toBe('PartitionLimitExceededError');
-    expect((error as Error).message).toContain('over 5 partitions');
-    expect((error as Error).message).toContain('partitioning.maxPartitionsPerFile = 4');
+    expect((error as Error).message).toContain(
+      'tiny: partitioning.maxPartitionsPerFile is 4 and the file spreads over 5 partitions,',
+    );
     expect((error as Error).message).toContain('raise partitioning.maxPartitionsPerFile');
   });
 });
@@ -232,7 +233,7 @@ describe('the partition guard in transform', () => {
     const failed = transform({ ...common, contract, body: piecesOf(daily(500)), sink });
     await expect(failed).rejects.toBeInstanceOf(PartitionLimitExceededError);
     await expect(failed).rejects.toThrow(
-      /tiny: the file spreads over at least 11 partitions \(chunk 0 alone\) \(by column at, day grain\), more than partitioning\.maxPartitionsPerFile = 10/,
+      /^tiny: partitioning\.maxPartitionsPerFile is 10 and the file spreads over at least 11 partitions \(chunk 0 alone\), by column at at day grain\. For a backfill, raise/,
     );
     expect(sink.keys()).toEqual([]);
   });

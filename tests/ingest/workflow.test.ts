@@ -186,7 +186,7 @@ describe('a file that scatters over too many partitions', () => {
     const { runner, calls } = ingestRunner(deps);
     const text = await readFile(`${SAMPLES}/users.csv`);
     const result = await run(runner, await upload(store, 'users.csv', text));
-    expectQuarantined(store, result, /at least 101 partitions .*= 100/);
+    expectQuarantined(store, result, /maxPartitionsPerFile is 100 and .* at least 101 partitions/);
     expect(calls.Commit).toBe(0);
     expect(await keys(store, BUCKETS.curated, '_staging/')).toEqual([]);
     expect(await keys(store, BUCKETS.curated, 'users')).toEqual([]);
@@ -211,7 +211,7 @@ describe('a file that scatters over too many partitions', () => {
     const result = await run(runner, await upload(store, 'users.csv', lines.join('\n')));
     expect(calls.Transform).toBeGreaterThan(1);
     expect(calls.Commit).toBeGreaterThan(0);
-    expectQuarantined(store, result, /over 60 partitions .*= 50/);
+    expectQuarantined(store, result, /maxPartitionsPerFile is 50 and .* over 60 partitions,/);
     expect(await keys(store, BUCKETS.curated, '_staging/')).toEqual([]);
     expect(await keys(store, BUCKETS.curated, 'users')).toEqual([]);
   });

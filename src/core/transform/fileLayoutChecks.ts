@@ -26,8 +26,9 @@ export function checkPartitionLimit(
   const by = p.column === undefined ? 'ingestion time' : `column ${p.column}`;
   const count = `${where.atLeast ? 'at least ' : ''}${partitions}`;
   const scope = where.chunk === undefined ? '' : ` (chunk ${where.chunk} alone)`;
+  // The field and the numbers come first: summaries cut long causes short.
   throw new PartitionLimitExceededError(
-    `${contract.dataset}: the file spreads over ${count} partitions${scope} (by ${by}, ${p.grain} grain), more than partitioning.maxPartitionsPerFile = ${p.maxPartitionsPerFile}. For a backfill, raise partitioning.maxPartitionsPerFile in the contract; otherwise use a coarser partitioning.grain ("day") or partition by "ingestion" time`,
+    `${contract.dataset}: partitioning.maxPartitionsPerFile is ${p.maxPartitionsPerFile} and the file spreads over ${count} partitions${scope}, by ${by} at ${p.grain} grain. For a backfill, raise partitioning.maxPartitionsPerFile in the contract; otherwise use a coarser partitioning.grain ("day") or partition by "ingestion" time`,
     {
       dataset: contract.dataset,
       field: 'partitioning.maxPartitionsPerFile',
