@@ -30,26 +30,24 @@ export function sampleContract(dataset: string): Contract {
   return parseContract(readFileSync(join(ROOT, path), 'utf8'), path);
 }
 
+/** The rows of one Parquet file we wrote. */
+export async function parquetRows(body: Uint8Array): Promise<Record<string, unknown>[]> {
+  const file = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+  // hyparquet reads SNAPPY itself; our pages are GZIP (see encodeParquet), so lend it zlib.
+  return parquetReadObjects({
+    file,
+    compressors: { GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)) },
+  });
+}
+
 /** Rows of every Parquet object under `prefix` in a memory sink, in key order. */
 export async function readRows(
   sink: MemorySink,
   prefix: string,
 ): Promise<Record<string, unknown>[]> {
   const rows: Record<string, unknown>[] = [];
-  for (const key of sink.keys().filter((k) => k.startsWith(prefix))) {
-    const body = sink.objects.get(key)!.body;
-    const file = body.buffer.slice(
-      body.byteOffset,
-      body.byteOffset + body.byteLength,
-    ) as ArrayBuffer;
-    // hyparquet reads SNAPPY itself; our pages are GZIP (see encodeParquet), so lend it zlib.
-    rows.push(
-      ...(await parquetReadObjects({
-        file,
-        compressors: { GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)) },
-      })),
-    );
-  }
+  for (const key of sink.keys().filter((k) => k.startsWith(prefix)))
+    rows.push(...(await parquetRows(sink.objects.get(key)!.body)));
   return rows;
 }
 

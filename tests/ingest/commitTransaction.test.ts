@@ -9,17 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TerminalError } from '../../src/core/errors.js';
 import type { Catalog, ObjectStore } from '../../src/core/ports.js';
 import type { MemoryObjectStore } from '../../src/core/storage/memoryObjectStore.js';
-import {
-  commit,
-  copyToRaw,
-  isSuperseded,
-  transformChunk,
-  validate,
-  type PipelineDeps,
-  type RunSummary,
-  type SourceRef,
-} from '../../src/pipeline/index.js';
-import { BUCKETS, keys, makeDeps, upload } from '../pipeline/harness.js';
+import { commit, type PipelineDeps, type RunSummary } from '../../src/pipeline/index.js';
+import { BUCKETS, keys, makeDeps, stageUpload, upload } from '../pipeline/harness.js';
 import { ingestRunner } from './runIngest.js';
 import { committedRows, dataFiles, namedFiles } from './tableState.js';
 
@@ -167,31 +158,6 @@ function usersFile(ids: number[], tag: string): string {
   ].join('\n');
 }
 
-/** The uploaded version's steps up to Commit, without the state machine. */
-async function stage(
-  deps: PipelineDeps,
-  event: Awaited<ReturnType<typeof upload>>,
-  executionId: string,
-): Promise<{ source: SourceRef; chunks: Awaited<ReturnType<typeof transformChunk>>[] }> {
-  const copied = await copyToRaw(
-    {
-      bucket: event.detail.bucket.name,
-      key: event.detail.object.key,
-      size: event.detail.object.size,
-      etag: event.detail.object.etag,
-      sequencer: event.detail.object.sequencer,
-      eventTime: event.time,
-    },
-    deps,
-  );
-  if (isSuperseded(copied)) throw new Error(`unexpectedly superseded: ${copied.reason}`);
-  const plan = await validate(copied, deps);
-  const chunks = [];
-  for (const chunk of plan.chunks)
-    chunks.push(await transformChunk({ source: copied, chunk, executionId }, deps));
-  return { source: copied, chunks };
-}
-
 /** A store whose first manifest write waits for `gate` before it is attempted. */
 function holdingFirstManifestWrite(store: MemoryObjectStore, gate: Promise<void>) {
   let held = false;
@@ -211,10 +177,10 @@ describe('two Commits of one key at once', () => {
     const h = await setup();
     const v1 = await upload(h.store, 'users.csv', usersFile([1, 2, 3], 'v1'));
     v1.detail.object.sequencer = '0000000000000000A1';
-    const one = await stage(h.deps, v1, 'exec-v1');
+    const one = await stageUpload(h.deps, v1, 'exec-v1');
     const v2 = await upload(h.store, 'users.csv', usersFile([3, 4], 'v2'));
     v2.detail.object.sequencer = '0000000000000000A2';
-    const two = await stage(h.deps, v2, 'exec-v2');
+    const two = await stageUpload(h.deps, v2, 'exec-v2');
 
     let release = () => {};
     const gate = new Promise<void>((r) => (release = r));

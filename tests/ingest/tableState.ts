@@ -5,10 +5,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { parquetReadObjects } from 'hyparquet';
 import type { MemoryObjectStore } from '../../src/core/storage/memoryObjectStore.js';
 import type { LocationResolver, ResolvedObject } from '../../src/local/query/localFileResolver.js';
+import { parquetRows } from '../core/helpers.js';
 import { BUCKETS } from '../pipeline/harness.js';
 
 /** Keys of the Parquet files under `<table>/`. */
@@ -41,16 +40,7 @@ export async function committedRows(
     if (!key.startsWith(`${table}/`)) continue;
     const body = store.bytes(BUCKETS.curated, key);
     if (!body) throw new Error(`a manifest names ${key}, which does not exist`);
-    const file = body.buffer.slice(
-      body.byteOffset,
-      body.byteOffset + body.byteLength,
-    ) as ArrayBuffer;
-    rows.push(
-      ...(await parquetReadObjects({
-        file,
-        compressors: { GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)) },
-      })),
-    );
+    rows.push(...(await parquetRows(body)));
   }
   return rows;
 }

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { loadContracts } from '../../src/core/contract/index.js';
 import { MemoryObjectStore } from '../../src/core/storage/memoryObjectStore.js';
 import { LocalCatalog } from '../../src/local/catalog/index.js';
-import type { PipelineDeps } from '../../src/pipeline/index.js';
+import {
+  copyToRaw,
+  isSuperseded,
+  transformChunk,
+  validate,
+  type ChunkResult,
+  type PipelineDeps,
+  type SourceRef,
+} from '../../src/pipeline/index.js';
 
 /** Bucket names used by the pipeline tests. */
 export const BUCKETS = {
@@ -71,4 +79,35 @@ export async function keys(
   prefix = '',
 ): Promise<string[]> {
   return (await store.list(bucket, prefix)).map((o) => o.key);
+}
+
+/** CopyToRaw where the test expects the event's version to be there. */
+export async function copyToRawOrFail(...args: Parameters<typeof copyToRaw>): Promise<SourceRef> {
+  const result = await copyToRaw(...args);
+  if (isSuperseded(result)) throw new Error(`unexpectedly superseded: ${result.reason}`);
+  return result;
+}
+
+/** An uploaded version's steps up to Commit (CopyToRaw, Validate, Transform), without the state machine. */
+export async function stageUpload(
+  deps: PipelineDeps,
+  event: Awaited<ReturnType<typeof upload>>,
+  executionId: string,
+): Promise<{ source: SourceRef; chunks: ChunkResult[] }> {
+  const source = await copyToRawOrFail(
+    {
+      bucket: event.detail.bucket.name,
+      key: event.detail.object.key,
+      size: event.detail.object.size,
+      etag: event.detail.object.etag,
+      sequencer: event.detail.object.sequencer,
+      eventTime: event.time,
+    },
+    deps,
+  );
+  const plan = await validate(source, deps);
+  const chunks: ChunkResult[] = [];
+  for (const chunk of plan.chunks)
+    chunks.push(await transformChunk({ source, chunk, executionId }, deps));
+  return { source, chunks };
 }

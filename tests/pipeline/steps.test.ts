@@ -6,13 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   commit,
   copyToRaw,
-  isSuperseded,
   quarantine,
   transformChunk,
   validate,
 } from '../../src/pipeline/index.js';
 import type { PipelineDeps, RunSummary } from '../../src/pipeline/index.js';
-import { BUCKETS, keys, makeDeps, upload } from './harness.js';
+import { BUCKETS, copyToRawOrFail, keys, makeDeps, stageUpload, upload } from './harness.js';
 
 const USERS = [
   'id,email,name,country,created_at,updated_at',
@@ -28,29 +27,7 @@ async function ingest(
   event: Awaited<ReturnType<typeof upload>>,
   executionId = 'exec-1',
 ): Promise<RunSummary> {
-  const source = await copyToRawOrFail(
-    {
-      bucket: event.detail.bucket.name,
-      key: event.detail.object.key,
-      size: event.detail.object.size,
-      etag: event.detail.object.etag,
-      sequencer: event.detail.object.sequencer,
-      eventTime: event.time,
-    },
-    deps,
-  );
-  const plan = await validate(source, deps);
-  const chunks = [];
-  for (const chunk of plan.chunks)
-    chunks.push(await transformChunk({ source, chunk, executionId }, deps));
-  return commit({ source, chunks, executionId }, deps);
-}
-
-/** CopyToRaw where the test expects the event's version to be there. */
-async function copyToRawOrFail(...args: Parameters<typeof copyToRaw>) {
-  const result = await copyToRaw(...args);
-  if (isSuperseded(result)) throw new Error(`unexpectedly superseded: ${result.reason}`);
-  return result;
+  return commit({ ...(await stageUpload(deps, event, executionId)), executionId }, deps);
 }
 
 describe('pipeline steps', () => {
