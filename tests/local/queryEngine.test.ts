@@ -90,8 +90,16 @@ function sqlString(v: string): string {
   return `'${v.replace(/'/g, "''")}'`;
 }
 
-/** Write rows as Parquet with DuckDB's COPY and upload them through the S3 API. */
+/** Keys of the fixture files by dataset (a rejected table's files belong to its dataset). */
+const committed = new Map<string, string[]>();
+
+/**
+ * Write rows as Parquet with DuckDB's COPY and upload them through the S3 API; a manifest names
+ * every fixture file (see `commitFixtures`), as Commit names what it publishes.
+ */
 async function putParquet(key: string, select: string): Promise<void> {
+  const dataset = key.split('/')[0]!.replace(/_rejected$/, '');
+  committed.set(dataset, [...(committed.get(dataset) ?? []), key]);
   const file = path.join(dir, `fixture-${Math.random().toString(36).slice(2)}.parquet`);
   const conn = await duck.connect();
   await conn.run(`COPY (${select}) TO ${sqlString(file)} (FORMAT parquet)`);
@@ -99,6 +107,19 @@ async function putParquet(key: string, select: string): Promise<void> {
   await client.send(
     new PutObjectCommand({ Bucket: CURATED, Key: key, Body: await readFile(file) }),
   );
+}
+
+/** One manifest per dataset naming its fixture files: the twin reads only files a manifest names. */
+async function commitFixtures(): Promise<void> {
+  for (const [dataset, files] of committed) {
+    await client.send(
+      new PutObjectCommand({
+        Bucket: CURATED,
+        Key: `_manifests/${dataset}/fixtures.json`,
+        Body: JSON.stringify({ dataset, files }),
+      }),
+    );
+  }
 }
 
 function hireRows(rows: Hire[]): string {
@@ -186,6 +207,7 @@ beforeAll(async () => {
     partitionInput(rejected, '2026-01-01', 0),
   ]);
 
+  await commitFixtures();
   engine = await QueryEngine.create({
     catalog,
     resolve: s3rverFileResolver(s3.dataDir),
