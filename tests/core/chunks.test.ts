@@ -189,7 +189,9 @@ describe('summarizeRun', () => {
     const run = summarizeRun(byDay(), [spread(0, 3, 30)]);
     expect(run.rowsPerFile).toBe(10);
     expect(run.warnings).toHaveLength(1);
-    expect(run.warnings[0]).toMatch(/^tiny: 3 curated files of 10 rows on average/);
+    expect(run.warnings[0]).toBe(
+      'tiny: 3 curated files of 10 rows on average (fewer than 1,000); small files make queries slower and dearer: upload fewer, larger files, or partition by "ingestion" time',
+    );
     // One small file is just a small upload; 999 rows per file is below the line, 1,000 is not.
     expect(summarizeRun(byDay(), [spread(0, 1, 30)]).warnings).toEqual([]);
     expect(summarizeRun(byDay(), [spread(0, 2, 1998)]).warnings).toHaveLength(1);

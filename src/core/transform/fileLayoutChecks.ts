@@ -59,7 +59,7 @@ export function smallFileWarning(
       : p.column !== undefined
         ? 'upload fewer, larger files, or partition by "ingestion" time'
         : 'upload fewer, larger files';
-  return `${contract.dataset}: ${curatedFiles} curated files of ${Math.round(perFile)} rows on average (fewer than ${SMALL_FILE_ROWS}); small files make queries slower and dearer: ${hint}`;
+  return `${contract.dataset}: ${curatedFiles} curated files of ${Math.round(perFile)} rows on average (fewer than ${SMALL_FILE_ROWS.toLocaleString('en-US')}); small files make queries slower and dearer: ${hint}`;
 }
 
 /** What a run's files say about its layout: counts, rows per curated file, and warnings. */
