@@ -1,151 +1,103 @@
 /**
- * The Athena (Trino) SQL that everyday queries use, made to work in DuckDB: macros for Trino
- * functions DuckDB lacks or names differently, settings where semantics differ, and a rewrite of
- * the `AwsDataCatalog.` prefix. docs/local-twin.md lists what still differs.
+ * The Athena (Trino) dialect over DuckDB: text steps (`athena/sqlText.ts`), DuckDB's parser, a
+ * typed rewrite of its tree (`athena/rewriteAst.ts`) onto macros and settings
+ * (`athena/macros.ts`), and Athena's output column names. docs/local-twin.md lists what differs.
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { castNode, DuckParser, walk, type AstNode } from './athena/duckAst.js';
+import { rewriteStatement, type RewriteResult, type TableLookup } from './athena/rewriteAst.js';
+import { prepareSql } from './athena/sqlText.js';
 
-/** MySQL-style format tokens of Trino's `date_format`/`date_parse`, as strftime tokens. */
-const MYSQL_TO_STRFTIME: Array<[string, string]> = [
-  ['a', '%a'],
-  ['b', '%b'],
-  ['c', '%-m'],
-  ['d', '%d'],
-  ['e', '%-d'],
-  ['f', '%f'],
-  ['H', '%H'],
-  ['h', '%I'],
-  ['I', '%I'],
-  ['i', '%M'],
-  ['j', '%j'],
-  ['k', '%-H'],
-  ['l', '%-I'],
-  ['M', '%B'],
-  ['m', '%m'],
-  ['p', '%p'],
-  ['r', '%I:%M:%S %p'],
-  ['S', '%S'],
-  ['s', '%S'],
-  ['T', '%H:%M:%S'],
-  ['v', '%V'],
-  ['W', '%A'],
-  ['Y', '%Y'],
-  ['y', '%y'],
-  ['%', '%%'],
-];
-
-/** A MySQL-style format (Trino's `date_format`/`date_parse`) as a strftime/strptime format. */
-export function mysqlToStrftime(format: string): string {
-  const map = new Map(MYSQL_TO_STRFTIME);
-  return format.replace(/%(.)/g, (whole, token: string) => map.get(token) ?? whole);
-}
-
-/** Macros that give DuckDB the Trino functions of everyday Athena queries. */
-export const ATHENA_MACROS: readonly string[] = [
-  `CREATE OR REPLACE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)`,
-  `CREATE OR REPLACE MACRO from_iso8601_date(s) AS CAST(s AS DATE)`,
-  `CREATE OR REPLACE MACRO to_iso8601(ts) AS strftime(CAST(ts AS TIMESTAMP), '%Y-%m-%dT%H:%M:%S.%g')`,
-  `CREATE OR REPLACE MACRO to_unixtime(ts) AS epoch(ts)`,
-  `CREATE OR REPLACE MACRO from_unixtime(n) AS make_timestamp(CAST(CAST(n AS DOUBLE) * 1000000 AS BIGINT))`,
-  `CREATE OR REPLACE MACRO day_of_week(ts) AS isodow(ts)`,
-  `CREATE OR REPLACE MACRO dow(ts) AS isodow(ts)`,
-  `CREATE OR REPLACE MACRO day_of_month(ts) AS dayofmonth(ts)`,
-  `CREATE OR REPLACE MACRO day_of_year(ts) AS dayofyear(ts)`,
-  `CREATE OR REPLACE MACRO doy(ts) AS dayofyear(ts)`,
-  `CREATE OR REPLACE MACRO week_of_year(ts) AS weekofyear(ts)`,
-  `CREATE OR REPLACE MACRO year_of_week(ts) AS isoyear(ts)`,
-  `CREATE OR REPLACE MACRO yow(ts) AS isoyear(ts)`,
-  `CREATE OR REPLACE MACRO last_day_of_month(ts) AS last_day(ts)`,
-  `CREATE OR REPLACE MACRO approx_distinct(x) AS approx_count_distinct(x)`,
-  `CREATE OR REPLACE MACRO regexp_like(s, p) AS regexp_matches(s, p)`,
-  `CREATE OR REPLACE MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)`,
-  // DuckDB 1.4 truncates to day or coarser as DATE; Trino keeps the timestamp type.
-  `CREATE OR REPLACE MACRO athena_date_trunc(part, ts) AS CAST(date_trunc(part, ts) AS TIMESTAMP)`,
-];
-
-/** Settings that make DuckDB compute what Athena computes. */
-export const ATHENA_SETTINGS: readonly string[] = [
-  // Trino divides integers as integers (5 / 2 = 2); DuckDB would give 2.5.
-  `SET integer_division = true`,
-  // Athena's timestamps are UTC wall-clock values; so are ours.
-  `SET TimeZone = 'UTC'`,
-];
+export { ATHENA_MACROS, ATHENA_SETTINGS } from './athena/macros.js';
+export { mysqlToStrftime, jodaToStrftime } from './athena/formats.js';
 
 /**
- * Rewrite what macros cannot express: the `AwsDataCatalog.` catalog prefix, and
- * `date_format(x, '<mysql format>')` / `date_parse(s, '<mysql format>')` into DuckDB's
- * `strftime` / `strptime` (whose format must be a constant, so it is translated here).
+ * The text steps only (the `AwsDataCatalog.` prefix, `listagg … WITHIN GROUP`), for SQL that
+ * cannot go through the parser. Throws `QueryError` for `LIMIT … OFFSET`.
  */
 export function translateAthenaSql(sql: string): string {
-  const withoutCatalog = sql.replace(/(^|[^\w."])"?awsdatacatalog"?\s*\.\s*/gi, '$1');
-  const truncated = withoutCatalog.replace(/\bdate_trunc\s*\(/gi, (match, offset: number) =>
-    insideQuotes(withoutCatalog, offset) ? match : 'athena_date_trunc(',
-  );
-  return rewriteFormatCalls(truncated);
+  return prepareSql(sql);
 }
 
-const FORMAT_CALLS: Record<string, (arg: string, format: string) => string> = {
-  date_format: (arg, format) => `strftime(CAST(${arg} AS TIMESTAMP), ${format})`,
-  date_parse: (arg, format) => `strptime(${arg}, ${format})`,
-};
+/** A translated statement and what the engine must provide or rename for it. */
+export interface Translation extends RewriteResult {
+  sql: string;
+  /**
+   * Athena's names of the output columns in select-list order: a name, `null` for an unnamed
+   * expression (Athena's `_col<i>`), or `'*'` for a star; undefined when not known.
+   */
+  names?: Array<string | null>;
+}
 
-function rewriteFormatCalls(sql: string): string {
-  const call = /\b(date_format|date_parse)\s*\(/gi;
-  let out = '';
-  let from = 0;
-  for (let m = call.exec(sql); m; m = call.exec(sql)) {
-    if (m.index < from || insideQuotes(sql, m.index)) continue;
-    const open = m.index + m[0].length - 1;
-    const args = splitArgs(sql, open);
-    if (!args || args.parts.length !== 2) continue;
-    const format = /^\s*'((?:[^']|'')*)'\s*$/.exec(args.parts[1]!);
-    if (!format) continue;
-    const translated = `'${mysqlToStrftime(format[1]!.replace(/''/g, "'")).replace(/'/g, "''")}'`;
-    const name = m[1]!.toLowerCase();
-    out +=
-      sql.slice(from, m.index) +
-      FORMAT_CALLS[name]!(rewriteFormatCalls(args.parts[0]!), translated);
-    from = args.end + 1;
-    call.lastIndex = from;
+/** Translates Athena SQL for one DuckDB connection. */
+export class AthenaTranslator {
+  private readonly parser: DuckParser;
+
+  constructor(connection: DuckDBConnection) {
+    this.parser = new DuckParser(connection);
   }
-  return out + sql.slice(from);
-}
 
-/** The top-level arguments of the call whose `(` is at `open`, and the index of its `)`. */
-function splitArgs(sql: string, open: number): { parts: string[]; end: number } | undefined {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = open + 1;
-  let quote: string | undefined;
-  for (let i = open + 1; i < sql.length; i++) {
-    const ch = sql[i]!;
-    if (quote) {
-      if (ch === quote) quote = sql[i + 1] === quote ? (i++, quote) : undefined;
-      continue;
-    }
-    if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === '(') depth++;
-    else if (ch === ')') {
-      if (depth === 0) {
-        parts.push(sql.slice(start, i));
-        return { parts, end: i };
-      }
-      depth--;
-    } else if (ch === ',' && depth === 0) {
-      parts.push(sql.slice(start, i));
-      start = i + 1;
+  /** DuckDB SQL for `sql`; throws `QueryError` where Athena would refuse the statement. */
+  async translate(sql: string, lookup: TableLookup): Promise<Translation> {
+    const text = prepareSql(sql);
+    const statements = await this.parser.parse(text);
+    const none: Translation = {
+      sql: text,
+      changed: false,
+      hiveTables: [],
+      partitionTables: [],
+      usesInformationSchema: false,
+    };
+    if (statements?.length !== 1) return none;
+    const root = statements[0]!;
+    const names = outputNames(root);
+    const result = rewriteStatement(root, text, lookup);
+    if (!result.changed) return { ...result, sql: text, names };
+    keepDoubles(root);
+    try {
+      return { ...result, sql: await this.parser.print(root), names };
+    } catch {
+      return { ...none, names };
     }
   }
-  return undefined;
 }
 
-/** True when `index` falls inside a quoted string or identifier (counted from the start). */
-function insideQuotes(sql: string, index: number): boolean {
-  let quote: string | undefined;
-  for (let i = 0; i < index; i++) {
-    const ch = sql[i]!;
-    if (quote) {
-      if (ch === quote) quote = undefined;
-    } else if (ch === "'" || ch === '"') quote = ch;
+/** DuckDB prints a double literal as `1.0`, which it would read back as a decimal: cast it. */
+function keepDoubles(root: AstNode): void {
+  walk(root, (n) => {
+    const id = n.class === 'CONSTANT' ? n.value?.type.id : undefined;
+    if (id !== 'DOUBLE' && id !== 'FLOAT') return;
+    const constant = { ...n, alias: '' };
+    const alias = n.alias ?? '';
+    for (const key of Object.keys(n)) delete n[key];
+    Object.assign(n, castNode(constant, { id, type_info: null }, alias));
+  });
+}
+
+/** Output names of the statement's select list, as Athena gives them (lower case). */
+function outputNames(root: AstNode): Array<string | null> | undefined {
+  let node: AstNode | undefined = root;
+  while (node?.type === 'SET_OPERATION_NODE') node = node.left;
+  if (node?.type !== 'SELECT_NODE') return undefined;
+  return ((node.select_list as AstNode[] | undefined) ?? []).map((item) => {
+    if (item.alias) return item.alias.toLowerCase();
+    if (item.class === 'STAR') return '*';
+    if (item.class === 'COLUMN_REF') return String(item.column_names?.at(-1)).toLowerCase();
+    return null;
+  });
+}
+
+/** Apply `names` to DuckDB's column names: `_col<i>` for unnamed expressions, stars as DuckDB named them. */
+export function athenaColumnNames(duckNames: string[], names?: Array<string | null>): string[] {
+  if (!names) return duckNames;
+  const stars = names.filter((n) => n === '*').length;
+  if (stars > 1 || (stars === 0 && names.length !== duckNames.length)) return duckNames;
+  const expanded = duckNames.length - (names.length - stars);
+  const out: string[] = [];
+  for (const n of names) {
+    if (n === '*') {
+      for (let k = 0; k < expanded; k++) out.push(duckNames[out.length]!);
+    } else out.push(n ?? `_col${out.length}`);
   }
-  return quote !== undefined;
+  return out.length === duckNames.length ? out : duckNames;
 }

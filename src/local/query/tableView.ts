@@ -11,6 +11,10 @@ import type { LocationResolver, ResolvedObject } from './localFileResolver.js';
 /** A data file of a registered partition: its local path and the partition's values. */
 export interface PartitionFile {
   file: string;
+  /** The object's `s3://` URI, Athena's `"$path"`. */
+  uri: string;
+  /** When the object was last written (ISO 8601), Athena's `"$file_modified_time"`; set lazily. */
+  modified?: string;
   /** In the order of the table's partition keys, as the catalog holds them. */
   values: string[];
 }
@@ -39,7 +43,7 @@ export async function registeredFiles(
       if (!object.uri.startsWith(prefix) || !isDataFile(object.uri)) continue;
       if (committed && !committed.has(object.uri)) continue;
       if (!files.has(object.file))
-        files.set(object.file, { file: object.file, values: partition.Values });
+        files.set(object.file, { file: object.file, uri: object.uri, values: partition.Values });
     }
   }
   return [...files.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -71,35 +75,43 @@ function isDataFile(uri: string): boolean {
   return !name.startsWith('_') && !name.startsWith('.');
 }
 
+/** The pseudo columns of Hive tables in Athena, read through the `$hive` view. */
+export const PSEUDO_COLUMNS = ['$path', '$file_modified_time'] as const;
+
 /**
  * The rows of `files`, each with its partition's values as columns named by the partition keys
- * (text; the view casts them to the catalog's types). The values are joined on the file name
- * rather than read from Hive-style paths, so the twin's storage layout does not matter.
+ * (text; the view casts them to the catalog's types) and the pseudo columns. The values are
+ * joined on the file name rather than read from Hive-style paths, so the twin's storage layout
+ * does not matter.
  */
 export function readParquetSql(files: PartitionFile[], partitionKeys: GlueColumn[]): string {
-  const read = (extra: string) =>
-    `read_parquet([${files.map((f) => quoteLiteral(f.file)).join(', ')}], union_by_name = true, hive_partitioning = false${extra})`;
-  if (partitionKeys.length === 0) return read('');
-  const rows = files.map(
-    (f) =>
-      `(${[f.file, ...partitionKeys.map((_, i) => f.values[i] ?? '')].map(quoteLiteral).join(', ')})`,
-  );
-  const names = ['_lake_file', ...partitionKeys.map((k) => k.Name)].map(quoteIdent).join(', ');
+  const read = `read_parquet([${files.map((f) => quoteLiteral(f.file)).join(', ')}], union_by_name = true, hive_partitioning = false, filename = '_lake_file')`;
+  const rows = files.map((f) => {
+    const values = [f.file, f.uri, ...partitionKeys.map((_, i) => f.values[i] ?? '')].map(
+      quoteLiteral,
+    );
+    return `(${[...values.slice(0, 2), f.modified ? quoteLiteral(f.modified) : 'NULL', ...values.slice(2)].join(', ')})`;
+  });
+  const names = ['_lake_file', ...PSEUDO_COLUMNS, ...partitionKeys.map((k) => k.Name)]
+    .map(quoteIdent)
+    .join(', ');
   return (
-    `(SELECT * EXCLUDE ("_lake_file") FROM ${read(", filename = '_lake_file'")}` +
+    `(SELECT * EXCLUDE ("_lake_file") FROM ${read}` +
     ` JOIN (VALUES ${rows.join(', ')}) AS "_lake_partitions"(${names}) USING ("_lake_file"))`
   );
 }
 
 /**
  * The view body: the catalog's columns in order, cast to the catalog's types (NULL where no file
- * has the column yet), then the partition keys. `fileColumns` are the lower-cased names the files
- * provide; an empty `files` list gives an empty result with the same columns.
+ * has the column yet), then the partition keys, then (for the `$hive` view) the pseudo columns.
+ * `fileColumns` are the lower-cased names the files provide; an empty `files` list gives an
+ * empty result with the same columns.
  */
 export function viewSelectSql(
   table: TableInput,
   files: PartitionFile[],
   fileColumns: Set<string>,
+  withPseudoColumns = false,
 ): string {
   const keys = table.PartitionKeys ?? [];
   const columns = [...(table.StorageDescriptor?.Columns ?? []), ...keys];
@@ -111,6 +123,29 @@ export function viewSelectSql(
       ? `CAST(${quoteIdent(c.Name)} AS ${type}) AS ${quoteIdent(c.Name)}`
       : quoteIdent(c.Name);
   });
+  if (withPseudoColumns) {
+    const [path, modified] = PSEUDO_COLUMNS.map(quoteIdent);
+    select.push(
+      files.length ? `CAST(${path} AS VARCHAR) AS ${path}` : `CAST(NULL AS VARCHAR) AS ${path}`,
+      `CAST(${files.length ? modified : 'NULL'} AS TIMESTAMP WITH TIME ZONE) AS ${modified}`,
+    );
+  }
   if (files.length === 0) return `SELECT ${select.join(', ')} WHERE false`;
   return `SELECT ${select.join(', ')} FROM ${readParquetSql(files, keys)}`;
+}
+
+/** The `"<table>$partitions"` view: one row per registered partition, typed as the catalog says. */
+export function partitionsViewSql(table: TableInput, partitions: PartitionInput[]): string {
+  const keys = table.PartitionKeys ?? [];
+  if (keys.length === 0) return 'SELECT NULL AS "partition" WHERE false';
+  const select = keys.map(
+    (k, i) => `CAST("v${i}" AS ${duckTypeOf(k.Type) ?? 'VARCHAR'}) AS ${quoteIdent(k.Name)}`,
+  );
+  const rows = partitions.map(
+    (p) => `(${keys.map((_, i) => quoteLiteral(p.Values[i] ?? '')).join(', ')})`,
+  );
+  const names = keys.map((_, i) => `"v${i}"`).join(', ');
+  if (rows.length === 0)
+    return `SELECT ${select.join(', ')} FROM (SELECT ${keys.map((_, i) => `NULL AS "v${i}"`).join(', ')}) WHERE false`;
+  return `SELECT ${select.join(', ')} FROM (VALUES ${rows.join(', ')}) AS "_p"(${names}) ORDER BY ALL`;
 }

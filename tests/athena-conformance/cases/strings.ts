@@ -1,0 +1,196 @@
+import { TRINO, type AthenaCase } from './types.js';
+
+const REGEXP = `${TRINO}/functions/regexp.html`;
+const STRING = `${TRINO}/functions/string.html`;
+const BINARY = `${TRINO}/functions/binary.html`;
+const JSON_FN = `${TRINO}/functions/json.html`;
+const CONDITIONAL = `${TRINO}/functions/conditional.html`;
+
+/** Strings, regular expressions, binary, JSON and conditionals. */
+export const STRING_CASES: AthenaCase[] = [
+  {
+    name: 'regexp_replace replaces every match, with $n back-references',
+    sql: `SELECT regexp_replace('1a 2b 14m', '(\\d+)([ab]) ', '3c$2 ') AS r`,
+    columns: ['r:varchar'],
+    rows: [['3ca 3cb 14m']],
+    source: REGEXP,
+  },
+  {
+    name: 'regexp_replace without a replacement removes every match',
+    sql: `SELECT regexp_replace('1a 2b 14m', '\\d+[ab] ') AS r`,
+    columns: ['r:varchar'],
+    rows: [['14m']],
+    source: REGEXP,
+  },
+  {
+    name: 'regexp_replace over a column',
+    sql: `SELECT regexp_replace(note, '(\\w+) (\\w+)', '$2 $1') AS r FROM orders WHERE id = 4`,
+    columns: ['r:varchar'],
+    rows: [['wrap gift']],
+    source: REGEXP,
+  },
+  {
+    name: 'regexp_extract: first match, and a group',
+    sql: `SELECT regexp_extract('1a 2b 14m', '\\d+') AS a, regexp_extract('1a 2b 14m', '(\\d+)([a-z]+)', 2) AS b`,
+    columns: ['a:varchar', 'b:varchar'],
+    rows: [['1', 'a']],
+    source: REGEXP,
+  },
+  {
+    name: 'regexp_extract without a match is NULL',
+    sql: `SELECT regexp_extract('abc', '\\d+') AS r`,
+    columns: ['r:varchar'],
+    rows: [[null]],
+    source: REGEXP,
+  },
+  {
+    name: 'regexp_extract_all',
+    sql: `SELECT regexp_extract_all('1a 2b 14m', '\\d+') AS r`,
+    columns: ['r:array(varchar)'],
+    rows: [[['1', '2', '14']]],
+    source: REGEXP,
+  },
+  {
+    name: 'regexp_like finds a match anywhere',
+    sql: `SELECT regexp_like('1a 2b 14m', '\\d+b') AS r`,
+    columns: ['r:boolean'],
+    rows: [[true]],
+    source: REGEXP,
+  },
+  {
+    name: 'regexp_count',
+    sql: `SELECT regexp_count('1a 2b 14m', '\\s*[a-z]+\\s*') AS r`,
+    columns: ['r:bigint'],
+    rows: [[3]],
+    source: REGEXP,
+  },
+  {
+    name: 'split_part in range',
+    sql: `SELECT split_part('a,b,c', ',', 2) AS r`,
+    columns: ['r:varchar'],
+    rows: [['b']],
+    source: STRING,
+  },
+  {
+    name: 'split_part past the last field is NULL',
+    sql: `SELECT split_part('a,b,c', ',', 4) AS r`,
+    columns: ['r:varchar'],
+    rows: [[null]],
+    source: STRING,
+  },
+  {
+    name: 'concat is NULL when an argument is NULL',
+    sql: `SELECT concat('a', NULL, 'b') AS n, concat('a', 'b', 'c') AS s, concat(customer, '/', note) AS c FROM orders WHERE id = 2`,
+    columns: ['n:varchar', 's:varchar', 'c:varchar'],
+    rows: [[null, 'abc', null]],
+    source: STRING,
+  },
+  {
+    name: '|| on varchar',
+    sql: `SELECT 'id-' || CAST(1001 AS varchar) AS r`,
+    columns: ['r:varchar'],
+    rows: [['id-1001']],
+    source: STRING,
+  },
+  {
+    name: 'length, strpos, lpad, reverse, upper',
+    sql: `SELECT length('hello') AS l, strpos('high', 'ig') AS p, lpad('7', 3, '0') AS z, reverse('abc') AS r, upper(customer) AS u FROM orders WHERE id = 1`,
+    columns: ['l:bigint', 'p:bigint', 'z:varchar', 'r:varchar', 'u:varchar'],
+    rows: [[5, 2, '007', 'cba', 'ALICE']],
+    source: STRING,
+  },
+  {
+    name: 'replace with two arguments removes the string',
+    sql: `SELECT replace('abcabc', 'b') AS a, replace('abcabc', 'b', 'x') AS b`,
+    columns: ['a:varchar', 'b:varchar'],
+    rows: [['acac', 'axcaxc']],
+    source: STRING,
+  },
+  {
+    name: 'substr, trim, starts_with',
+    sql: `SELECT substr('hello', 2, 3) AS s, trim('  x  ') AS t, starts_with('hello', 'he') AS w`,
+    columns: ['s:varchar', 't:varchar', 'w:boolean'],
+    rows: [['ell', 'x', true]],
+    source: STRING,
+  },
+  {
+    name: 'chr and codepoint',
+    sql: `SELECT chr(65) AS c, codepoint('A') AS p`,
+    columns: ['c:varchar', 'p:integer'],
+    rows: [['A', 65]],
+    source: STRING,
+  },
+  {
+    name: 'format with printf patterns',
+    sql: `SELECT format('%s has %d orders', 'alice', 2) AS a, format('%05d', 42) AS b, format('%.2f', 3.14159e0) AS c`,
+    columns: ['a:varchar', 'b:varchar', 'c:varchar'],
+    rows: [['alice has 2 orders', '00042', '3.14']],
+    source: `${TRINO}/functions/conversion.html#format`,
+  },
+  {
+    name: 'split, element_at and cardinality on arrays',
+    sql: `SELECT split('a,b,c', ',') AS s, element_at(split('a,b,c', ','), 2) AS e, cardinality(split('a,b,c', ',')) AS n`,
+    columns: ['s:array(varchar)', 'e:varchar', 'n:bigint'],
+    rows: [[['a', 'b', 'c'], 'b', 3]],
+    source: STRING,
+  },
+  {
+    name: 'to_hex(md5(to_utf8(…)))',
+    sql: `SELECT to_hex(md5(to_utf8('abc'))) AS h, to_hex(to_utf8('abc')) AS t`,
+    columns: ['h:varchar', 't:varchar'],
+    rows: [['900150983CD24FB0D6963F7D28E17F72', '616263']],
+    source: BINARY,
+  },
+  {
+    name: 'from_utf8 of to_utf8',
+    sql: `SELECT from_utf8(to_utf8('héllo')) AS r`,
+    columns: ['r:varchar'],
+    rows: [['héllo']],
+    source: BINARY,
+  },
+  {
+    name: 'json_extract_scalar',
+    sql: `SELECT json_extract_scalar('{"a": {"b": 1}}', '$.a.b') AS a, json_extract_scalar('[1, 2]', '$[1]') AS b`,
+    columns: ['a:varchar', 'b:varchar'],
+    rows: [['1', '2']],
+    source: JSON_FN,
+  },
+  {
+    name: 'json_array_length',
+    sql: `SELECT json_array_length('[1, 2, 3]') AS n`,
+    columns: ['n:bigint'],
+    rows: [[3]],
+    source: JSON_FN,
+  },
+  {
+    name: 'json_format(json_parse(…))',
+    sql: `SELECT json_format(json_parse('{"a":1}')) AS j`,
+    columns: ['j:varchar'],
+    rows: [['{"a":1}']],
+    source: JSON_FN,
+  },
+  {
+    name: 'two-argument if',
+    sql: `SELECT id, if(qty > 2, 'big') AS size FROM orders WHERE id IN (1, 3) ORDER BY id`,
+    columns: ['id:bigint', 'size:varchar'],
+    rows: [
+      [1, null],
+      [3, 'big'],
+    ],
+    source: CONDITIONAL,
+  },
+  {
+    name: 'three-argument if, coalesce, nullif',
+    sql: `SELECT if(qty > 2, 'big', 'small') AS s, coalesce(note, 'none') AS n, nullif(qty, 1) AS q FROM orders WHERE id = 2`,
+    columns: ['s:varchar', 'n:varchar', 'q:integer'],
+    rows: [['small', 'none', null]],
+    source: CONDITIONAL,
+  },
+  {
+    name: 'try of a failing cast is NULL',
+    sql: `SELECT try(CAST('x' AS integer)) AS a, try_cast('x' AS integer) AS b`,
+    columns: ['a:integer', 'b:integer'],
+    rows: [[null, null]],
+    source: CONDITIONAL,
+  },
+];
