@@ -6,17 +6,31 @@ import {
   CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import type { HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import { TerminalError } from '../core/errors.js';
 import type { ByteRange, ObjectInfo, ObjectStore, WriteCondition } from '../core/ports.js';
 import {
   ObjectNotFoundError,
   PreconditionFailedError,
   StorageUnavailableError,
 } from '../core/storageErrors.js';
+import { copySourceOf, multipartCopy, MULTIPART_COPY_DEFAULTS, quoted } from './s3MultipartCopy.js';
+import type { MultipartCopyOptions } from './s3MultipartCopy.js';
+
+/**
+ * A bucket the deployment names does not exist (S3's `NoSuchBucket`): the stage is misconfigured
+ * (a wrong environment variable, a bucket removed by hand). Not a missing object: no step may
+ * read it as "nothing there" and carry on.
+ */
+export class BucketNotFoundError extends TerminalError {
+  override name = 'BucketNotFoundError';
+}
 
 /** Options for `createS3Client`. */
 export interface S3ClientOptions {
@@ -61,6 +75,14 @@ const TRANSIENT_CODES = new Set([
 export function toStorageError(err: unknown, bucket: string, key: string): unknown {
   const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode;
+  if (e.name === 'NoSuchBucket' || e.code === 'NoSuchBucket') {
+    const missing = (err as { BucketName?: string }).BucketName ?? bucket;
+    return new BucketNotFoundError(
+      `bucket ${missing} does not exist (at s3://${bucket}/${key}): check the stage's bucket names`,
+      { bucket: missing, key },
+      { cause: err },
+    );
+  }
   if (e.name === 'PreconditionFailed' || status === 412) {
     return new PreconditionFailedError(
       `s3://${bucket}/${key}: precondition failed`,
@@ -98,9 +120,19 @@ export function toStorageError(err: unknown, bucket: string, key: string): unkno
   return err;
 }
 
+/** Options of `S3ObjectStore`. */
+export type S3ObjectStoreOptions = Partial<MultipartCopyOptions>;
+
 /** `ObjectStore` over an S3 client. */
 export class S3ObjectStore implements ObjectStore {
-  constructor(readonly client: S3Client) {}
+  private readonly copyOptions: MultipartCopyOptions;
+
+  constructor(
+    readonly client: S3Client,
+    options: S3ObjectStoreOptions = {},
+  ) {
+    this.copyOptions = { ...MULTIPART_COPY_DEFAULTS, ...options };
+  }
 
   private async call<T>(bucket: string, key: string, fn: () => Promise<T>): Promise<T> {
     try {
@@ -125,19 +157,56 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async head(bucket: string, key: string): Promise<ObjectInfo | undefined> {
-    try {
-      const res = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return {
+    const res = await this.headObject(bucket, key);
+    return (
+      res && {
         key,
         size: res.ContentLength ?? 0,
         ...(res.ETag ? { etag: res.ETag } : {}),
         ...(res.VersionId ? { versionId: res.VersionId } : {}),
         ...(res.LastModified ? { lastModified: res.LastModified } : {}),
-      };
+      }
+    );
+  }
+
+  /**
+   * HeadObject, undefined for a missing object. A HEAD answer has no body, so S3 says `NotFound`
+   * for a missing key and a missing bucket alike: on a miss, HeadBucket tells them apart.
+   */
+  private async headObject(
+    bucket: string,
+    key: string,
+    pin: { versionId?: string; ifMatch?: string } = {},
+    checksum = false,
+  ): Promise<HeadObjectCommandOutput | undefined> {
+    try {
+      return await this.client.send(
+        new HeadObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ...(pin.versionId ? { VersionId: pin.versionId } : {}),
+          ...(pin.ifMatch ? { IfMatch: quoted(pin.ifMatch) } : {}),
+          ...(checksum ? { ChecksumMode: 'ENABLED' as const } : {}),
+        }),
+      );
     } catch (err) {
       const mapped = toStorageError(err, bucket, key);
-      if (mapped instanceof ObjectNotFoundError) return undefined;
-      throw mapped;
+      if (!(mapped instanceof ObjectNotFoundError)) throw mapped;
+      try {
+        await this.client.send(new HeadBucketCommand({ Bucket: bucket }));
+      } catch (bucketErr) {
+        const status = (bucketErr as { $metadata?: { httpStatusCode?: number } }).$metadata
+          ?.httpStatusCode;
+        const name = (bucketErr as { name?: string }).name;
+        if (status === 404 || name === 'NotFound' || name === 'NoSuchBucket')
+          throw toStorageError(
+            Object.assign(bucketErr as object, { name: 'NoSuchBucket' }),
+            bucket,
+            key,
+          );
+        throw toStorageError(bucketErr, bucket, key);
+      }
+      return undefined;
     }
   }
 
@@ -162,14 +231,28 @@ export class S3ObjectStore implements ObjectStore {
     );
   }
 
+  /**
+   * Server-side copy. CopyObject refuses sources above 5 GiB, so a HeadObject of the pinned source
+   * (its version, or its ETag) comes first, and larger objects go part by part
+   * (`multipartCopy`: UploadPartCopy with the same pin on every part).
+   */
   async copy(
     from: { bucket: string; key: string; versionId?: string; ifMatch?: string },
     to: { bucket: string; key: string },
   ): Promise<void> {
-    // CopySource is `bucket/key` URL-encoded: keys come from uploads and may hold any character.
-    const source =
-      `${from.bucket}/${encodeURIComponent(from.key).replace(/%2F/g, '/')}` +
-      (from.versionId ? `?versionId=${encodeURIComponent(from.versionId)}` : '');
+    const head = await this.headObject(from.bucket, from.key, from, true);
+    if (!head)
+      throw new ObjectNotFoundError(`s3://${from.bucket}/${from.key} does not exist`, {
+        bucket: from.bucket,
+        key: from.key,
+      });
+    if ((head.ContentLength ?? 0) > this.copyOptions.thresholdBytes) {
+      await this.call(from.bucket, from.key, () =>
+        multipartCopy(this.client, from, to, head, this.copyOptions),
+      );
+      return;
+    }
+    const source = copySourceOf(from);
     await this.call(from.bucket, from.key, () =>
       this.client.send(
         new CopyObjectCommand({
@@ -230,9 +313,4 @@ export class S3ObjectStore implements ObjectStore {
       }
     }
   }
-}
-
-/** An ETag as HTTP conditions carry it: in double quotes (events and listings may drop them). */
-function quoted(etag: string): string {
-  return etag.startsWith('"') ? etag : `"${etag}"`;
 }
