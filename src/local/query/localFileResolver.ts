@@ -10,7 +10,10 @@ export interface ResolvedObject {
 /** Lists the objects under an `s3://bucket/prefix` location. */
 export type LocationResolver = (location: string) => Promise<ResolvedObject[]>;
 
-/** A resolver reading s3rver's data folder directly (metadata sidecars and temp files excluded). */
+/**
+ * A resolver reading the S3 endpoint's state folder directly (its buckets' index logs, see
+ * `s3Layout.ts`); the name is older than the endpoint's own store.
+ */
 export function s3rverFileResolver(dataDir: string): LocationResolver {
   return async (location) => {
     const { bucket, prefix } = parseS3Uri(location);

@@ -10,19 +10,22 @@ export interface ObjectCreatedNotification {
   /** The object key as stored (not URL-encoded). */
   key: string;
   size: number;
-  /** Hex MD5 without quotes (s3rver computes it for multipart objects too, without the `-N`). */
+  /** Hex MD5 without quotes; `<md5 of part md5s>-<N>` for multipart objects, as S3. */
   etag: string;
   reason: ObjectCreatedReason;
-  /** Monotonic, fixed-width uppercase hex: later writes compare greater as strings. */
+  /** Fixed-width uppercase hex: a later write of a key compares greater as a string. */
   sequencer: string;
   /** Also sent to the client as the `x-amz-request-id` response header. */
   requestId: string;
   sourceIp: string;
-  /** ISO-8601 time the write completed. */
+  /** ISO-8601 time the write was committed (stored with the object). */
   time: string;
 }
 
-/** Receives object-created notifications; a rejected promise is logged, never thrown at the client. */
+/**
+ * Receives object-created notifications. The writer's response waits for it; a rejected promise
+ * is logged and answers the writer with 500 InternalError.
+ */
 export type ObjectCreatedListener = (
   notification: ObjectCreatedNotification,
 ) => void | Promise<void>;

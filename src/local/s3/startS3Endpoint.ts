@@ -1,7 +1,9 @@
 /**
- * The twin's S3: s3rver on loopback, behind a thin HTTP layer that decodes `aws-chunked` bodies
- * (AWS SDK v3's default for streamed uploads), verifies declared checksums, and turns every object
- * write into an {@link ObjectCreatedNotification}.
+ * The twin's S3: s3rver's protocol layer on loopback, over our own store (`HashedKeyStore`: keys
+ * are never paths), behind a thin HTTP layer that decodes `aws-chunked` bodies (AWS SDK v3's
+ * default for streamed uploads), verifies declared checksums, answers listings, checks
+ * conditional writes under a per-key lock, and turns every object write into an
+ * {@link ObjectCreatedNotification} that the writer's response waits for.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
@@ -51,7 +53,7 @@ export interface StoredObject extends ObjectCreatedNotification {
 
 /** Options of {@link startS3Endpoint}. */
 export interface S3EndpointOptions {
-  /** Folder for s3rver's state (one sub-folder per bucket). */
+  /** Folder for the endpoint's state (one sub-folder per bucket, see `s3Layout.ts`). */
   dir: string;
   /** @default 4566; 0 picks a free port. */
   port?: number;
@@ -75,7 +77,7 @@ export interface S3Endpoint {
   /** e.g. `http://127.0.0.1:4566`; clients need `forcePathStyle: true`. */
   endpoint: string;
   port: number;
-  /** s3rver's data folder: see `s3Layout.ts` for how objects map to files. */
+  /** The state folder: see `s3Layout.ts` for how objects map to files. */
   dataDir: string;
   /**
    * Subscribe to object writes of every bucket; returns the unsubscribe function. The client's
