@@ -1,7 +1,9 @@
 /** Reading executions for people: names, source files, run summaries, waiting for the end. */
 import type { ExecutionApi } from './twinHandle.js';
 import { CliError, EXIT } from './errors.js';
-import { formatTable } from './format.js';
+import { formatDuration, formatTable } from './format.js';
+import { datasetOfFile, filePatterns } from './datasetOfFile.js';
+import type { Contract } from '../core/contract/types.js';
 import { readableCause } from '../pipeline/errorCause.js';
 import { describePartitions, type PartitionLike } from './partitionList.js';
 
@@ -93,8 +95,15 @@ function fileCounts(out: SummaryLike): { files: number | null; rowsPerFile: numb
   };
 }
 
-/** One table row per finished execution: file, status, rows, partitions, files, error. */
-export function summaryTable(executions: ExecutionDescription[]): string {
+/**
+ * One table row per finished execution: file, status, rows, partitions, files, error name. A run
+ * that failed early has no counts (blank, not NULL) and its dataset comes from the contracts' file
+ * patterns; its whole error is printed under the table (`failureLines`).
+ */
+export function summaryTable(
+  executions: ExecutionDescription[],
+  contracts: readonly Contract[] = [],
+): string {
   const rows = executions.map((d) => {
     const out = (safeJson(d.output) ?? {}) as SummaryLike;
     const counts = fileCounts(out);
@@ -102,9 +111,10 @@ export function summaryTable(executions: ExecutionDescription[]): string {
       d.stopDate && d.startDate
         ? new Date(d.stopDate).getTime() - new Date(d.startDate).getTime()
         : undefined;
+    const file = sourceKeyOfInput(d.input);
     return [
-      sourceKeyOfInput(d.input),
-      out.dataset ?? '',
+      file,
+      out.dataset ?? datasetOfFile(contracts, file) ?? '',
       d.status,
       out.rowsRead ?? null,
       out.rowsCurated ?? null,
@@ -112,10 +122,8 @@ export function summaryTable(executions: ExecutionDescription[]): string {
       out.partitions?.length ?? null,
       counts.files,
       counts.rowsPerFile,
-      took === undefined ? '' : `${(took / 1000).toFixed(1)}s`,
-      d.status === 'SUCCEEDED'
-        ? ''
-        : `${d.error ?? ''}: ${truncate(readableCause(d.cause), 100)}`.trim(),
+      took === undefined ? '' : formatDuration(took),
+      d.status === 'SUCCEEDED' ? '' : (d.error ?? d.status),
     ];
   });
   return formatTable(
@@ -133,7 +141,24 @@ export function summaryTable(executions: ExecutionDescription[]): string {
       'error',
     ],
     rows,
+    { nullAs: '' },
   );
+}
+
+/** Each failed run's whole error under the table; an unknown file name lists the patterns. */
+export function failureLines(
+  executions: ExecutionDescription[],
+  contracts: readonly Contract[] = [],
+): string[] {
+  const lines: string[] = [];
+  for (const d of executions) {
+    if (d.status === 'SUCCEEDED') continue;
+    const cause = readableCause(d.cause).replace(/\s+/g, ' ').trim();
+    lines.push(`${sourceKeyOfInput(d.input)}: ${d.error ?? d.status}${cause ? `: ${cause}` : ''}`);
+    if (d.error === 'UnknownDatasetError' && contracts.length)
+      lines.push(`  file names each dataset takes: ${filePatterns(contracts)}`);
+  }
+  return lines;
 }
 
 /**
@@ -162,8 +187,11 @@ export function printRunSummaries(
   executions: ExecutionDescription[],
   print: (line: string) => void,
   allPartitions = false,
+  contracts: readonly Contract[] = [],
 ): void {
-  print(summaryTable(executions));
+  print(summaryTable(executions, contracts));
+  const failures = failureLines(executions, contracts);
+  if (failures.length) print(`\n${failures.join('\n')}`);
   const details = summaryDetails(executions, allPartitions);
   if (details.length) print(`\n${details.join('\n')}`);
 }

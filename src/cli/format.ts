@@ -7,9 +7,15 @@ export function cell(value: unknown): string {
   return String(value);
 }
 
-/** An aligned text table with a header rule; numbers right-aligned. */
-export function formatTable(columns: string[], rows: unknown[][]): string {
-  const text = rows.map((r) => r.map(cell));
+/** An aligned text table with a header rule; numbers right-aligned; `nullAs` prints null (NULL). */
+export function formatTable(
+  columns: string[],
+  rows: unknown[][],
+  options: { nullAs?: string } = {},
+): string {
+  const show = (v: unknown) =>
+    v === null && options.nullAs !== undefined ? options.nullAs : cell(v);
+  const text = rows.map((r) => r.map(show));
   const widths = columns.map((c, i) => Math.max(c.length, ...text.map((r) => (r[i] ?? '').length)));
   const numeric = columns.map(
     (_, i) =>

@@ -2,14 +2,22 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { twinConfig, DEFAULT_TWIN_PORT } from '../local/twinConfig.js';
 import { CliError, EXIT } from './errors.js';
-import { DEFAULT_CONSOLE_PORT, dev } from './commands/dev.js';
-import { ingest } from './commands/ingest.js';
-import { listExecutions, redriveExecution, showExecution } from './commands/executions.js';
-import { query } from './commands/query.js';
-import { tables } from './commands/tables.js';
+import { exitQuietlyOnBrokenPipe } from './stdio.js';
 import { ALL_PARTITIONS_FLAG, FEW } from './partitionList.js';
-import { reconcile } from './commands/reconcile.js';
-import { reprocess } from './commands/reprocess.js';
+
+// Commands load on use: `lake query` need not load the AWS SDK, s3rver and the runner.
+const commands = {
+  dev: () => import('./commands/dev.js'),
+  ingest: () => import('./commands/ingest.js'),
+  executions: () => import('./commands/executions.js'),
+  query: () => import('./commands/query.js'),
+  tables: () => import('./commands/tables.js'),
+  reconcile: () => import('./commands/reconcile.js'),
+  reprocess: () => import('./commands/reprocess.js'),
+};
+
+/** The console's port unless `--console-port` or `LAKE_CONSOLE_PORT` says otherwise. */
+const DEFAULT_CONSOLE_PORT = 4569;
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -24,11 +32,10 @@ function parsePort(value: string): number {
   return port;
 }
 
-/** `--console-port`, else `LAKE_CONSOLE_PORT`, else none (the default port, or a free one). */
-function consolePortOf(option: number | undefined): { consolePort?: number } {
-  if (option !== undefined) return { consolePort: option };
+/** `LAKE_CONSOLE_PORT`, when set to a number. */
+function envConsolePort(): number | undefined {
   const env = process.env.LAKE_CONSOLE_PORT;
-  return env && /^\d+$/.test(env) ? { consolePort: Number(env) } : {};
+  return env && /^\d+$/.test(env) ? Number(env) : undefined;
 }
 
 function program(setExit: (code: number) => void): Command {
@@ -36,7 +43,7 @@ function program(setExit: (code: number) => void): Command {
     .description(
       'An event-driven data lake: S3 → EventBridge → Step Functions → Parquet + Glue → Athena, and its local twin.',
     )
-    .option('--dir <path>', 'state folder of the local twin', process.env.LAKE_DIR ?? '.lake')
+    .option('--dir <path>', 'state folder of the local twin (default .lake, or LAKE_DIR)')
     .option(
       '--port <n>',
       `S3 endpoint port of the local twin (default ${DEFAULT_TWIN_PORT}, or LAKE_PORT; 0 picks a free one)`,
@@ -50,10 +57,10 @@ function program(setExit: (code: number) => void): Command {
     .showHelpAfterError('(run lake --help for usage)')
     .exitOverride();
   const config = () => {
-    const o = root.opts<{ dir: string; port?: number; schemas: string; stage?: string }>();
+    const o = root.opts<{ dir?: string; port?: number; schemas: string; stage?: string }>();
     // `--port 0` is meaningful (a free port): only an absent option falls back to the default.
     return twinConfig({
-      dir: o.dir,
+      ...(o.dir !== undefined ? { dir: o.dir } : {}),
       schemasDir: o.schemas,
       ...(o.port !== undefined ? { port: o.port } : {}),
       ...(o.stage ? { stage: o.stage } : {}),
@@ -92,7 +99,9 @@ function program(setExit: (code: number) => void): Command {
         consolePort?: number;
       }) =>
         setExit(
-          await dev(
+          await (
+            await commands.dev()
+          ).dev(
             config(),
             {
               ...(o.samples !== undefined ? { samples: o.samples } : {}),
@@ -101,7 +110,8 @@ function program(setExit: (code: number) => void): Command {
               verbose: o.verbose ?? false,
               allPartitions: o.allPartitions ?? false,
               console: o.console,
-              ...consolePortOf(o.consolePort),
+              consolePort: o.consolePort ?? envConsolePort() ?? DEFAULT_CONSOLE_PORT,
+              consolePortIsDefault: o.consolePort === undefined && envConsolePort() === undefined,
             },
             print,
           ),
@@ -119,7 +129,7 @@ function program(setExit: (code: number) => void): Command {
     .option(ALL_PARTITIONS_FLAG, ALL_PARTITIONS_HELP)
     .action(
       async (files: string[], o: { prefix: string; wait: boolean; allPartitions?: boolean }) =>
-        setExit(await ingest(config(), files, o, print)),
+        setExit(await (await commands.ingest()).ingest(config(), files, o, print)),
     );
 
   root
@@ -129,7 +139,11 @@ function program(setExit: (code: number) => void): Command {
     .addOption(new Option('--json', 'print rows as JSON').conflicts('csv'))
     .option('--csv', 'print rows as CSV')
     .action(async (sql: string, o: { json?: boolean; csv?: boolean }) =>
-      setExit(await query(config(), sql, o.json ? 'json' : o.csv ? 'csv' : 'table', print)),
+      setExit(
+        await (
+          await commands.query()
+        ).query(config(), sql, o.json ? 'json' : o.csv ? 'csv' : 'table', print),
+      ),
     );
 
   root
@@ -137,16 +151,20 @@ function program(setExit: (code: number) => void): Command {
     .description('list tables and views with their partitions, files and rows')
     .option('--json', 'print the list as JSON: name, type, partitions, files, rows')
     .action(async (o: { json?: boolean }) =>
-      setExit(await tables(config(), print, { json: o.json ?? false })),
+      setExit(await (await commands.tables()).tables(config(), print, { json: o.json ?? false })),
     );
 
   root
     .command('executions')
     .description('recent executions, newest first')
-    .option('--status <status>', 'RUNNING, SUCCEEDED, FAILED, ABORTED, TIMED_OUT')
+    .option('--status <status>', 'RUNNING, SUCCEEDED, FAILED, ABORTED, TIMED_OUT (any case)')
     .option('--limit <n>', 'how many', (v) => Number(v), 20)
-    .action(async (o: { status?: string; limit: number }) =>
-      setExit(await listExecutions(config(), o, print)),
+    .option(
+      '--json',
+      'print them as JSON: name, status, file, dataset, rows read/curated/rejected, duration, error',
+    )
+    .action(async (o: { status?: string; limit: number; json?: boolean }) =>
+      setExit(await (await commands.executions()).listExecutions(config(), o, print)),
     );
 
   root
@@ -160,7 +178,9 @@ function program(setExit: (code: number) => void): Command {
     )
     .action(async (id: string, o: { allPartitions?: boolean }) =>
       setExit(
-        await showExecution(config(), id, print, { allPartitions: o.allPartitions ?? false }),
+        await (
+          await commands.executions()
+        ).showExecution(config(), id, print, { allPartitions: o.allPartitions ?? false }),
       ),
     );
 
@@ -171,7 +191,9 @@ function program(setExit: (code: number) => void): Command {
     .option(ALL_PARTITIONS_FLAG, ALL_PARTITIONS_HELP)
     .action(async (id: string, o: { allPartitions?: boolean }) =>
       setExit(
-        await redriveExecution(config(), id, print, { allPartitions: o.allPartitions ?? false }),
+        await (
+          await commands.executions()
+        ).redriveExecution(config(), id, print, { allPartitions: o.allPartitions ?? false }),
       ),
     );
 
@@ -181,7 +203,9 @@ function program(setExit: (code: number) => void): Command {
       'run stored raw files through the current contract again (replacing their earlier rows)',
     )
     .argument('<target>', 'a dataset name, or one raw key (dataset/ingest_date=…/source-id/file)')
-    .action(async (target: string) => setExit(await reprocess(config(), target, print)));
+    .action(async (target: string) =>
+      setExit(await (await commands.reprocess()).reprocess(config(), target, print)),
+    );
 
   root
     .command('reconcile')
@@ -195,7 +219,11 @@ function program(setExit: (code: number) => void): Command {
       '\nAn upload counts as finished when a manifest or a quarantine report names its version.\nSafe to repeat: execution names are fixed by bucket, key and version.\n\nExample:\n  lake --stage dev reconcile --dry-run',
     )
     .action(async (o: { dryRun?: boolean; wait: boolean }) =>
-      setExit(await reconcile(config(), { dryRun: o.dryRun ?? false, wait: o.wait }, print)),
+      setExit(
+        await (
+          await commands.reconcile()
+        ).reconcile(config(), { dryRun: o.dryRun ?? false, wait: o.wait }, print),
+      ),
     );
 
   return root;
@@ -219,4 +247,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`lake: ${e.name}: ${e.message}\n`);
     return EXIT.failed;
   }
+}
+
+/** The `lake` process: `main` with its output safe in pipes (`lake show ID | head -1`). */
+export async function run(argv: string[]): Promise<number> {
+  exitQuietlyOnBrokenPipe();
+  return main(argv);
 }

@@ -7,6 +7,7 @@ import {
   type ConsoleServer,
 } from '../../../console/server/index.js';
 import { loadContracts } from '../../core/contract/index.js';
+import type { Contract } from '../../core/contract/types.js';
 import { startControlServer } from '../../local/control.js';
 import { startTwin } from '../../local/twin.js';
 import type { TwinConfig } from '../../local/twinConfig.js';
@@ -34,29 +35,27 @@ export interface DevOptions {
   allPartitions?: boolean;
   /** Serve the console (default true). */
   console?: boolean;
-  /** The console's loopback port; default DEFAULT_CONSOLE_PORT, or a free one when that is taken. */
+  /** The console's loopback port (0: a free one; default: a free one). */
   consolePort?: number;
+  /** The port is the default, not asked for: when it is taken, a free one will do. */
+  consolePortIsDefault?: boolean;
 }
 
-/** The console's port unless `--console-port` or `LAKE_CONSOLE_PORT` says otherwise. */
-export const DEFAULT_CONSOLE_PORT = 4569;
-
-/** The console on `port`; when the default port is taken, on a free one instead. */
+/** The console on `port`; when a default port is taken, on a free one instead. */
 async function startConsole(
   twin: Awaited<ReturnType<typeof startTwin>>,
-  config: TwinConfig,
+  contracts: Contract[],
   token: string,
-  port: number | undefined,
+  port: number,
+  portIsDefault: boolean,
 ): Promise<ConsoleServer> {
-  const backend = twinBackend(twin, {
-    contracts: await loadContracts(config.schemasDir),
-    query: (sql) => runQuery(config, sql),
-  });
+  const { config } = twin;
+  const backend = twinBackend(twin, { contracts, query: (sql) => runQuery(config, sql) });
   const options = { token, tables: () => listTables(config) };
   try {
-    return await startConsoleServer(backend, { ...options, port: port ?? DEFAULT_CONSOLE_PORT });
+    return await startConsoleServer(backend, { ...options, port });
   } catch (err) {
-    if (port !== undefined || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    if (!portIsDefault || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     return startConsoleServer(backend, { ...options, port: 0 });
   }
 }
@@ -80,6 +79,8 @@ export async function dev(
       'use it, or stop it with Ctrl-C first',
     );
   }
+  // For the summaries' dataset names only: a broken contract fails its executions, not the start.
+  const contracts = await loadContracts(config.schemasDir).catch((): Contract[] => []);
   // One twin per state folder: the lock first, released last.
   const lock = (await lockStateFolder(config, 'lake dev'))!;
   let twin: Awaited<ReturnType<typeof startTwin>>;
@@ -94,13 +95,17 @@ export async function dev(
     });
     // The console shares the control API's token: one secret per start, in one 0600 file.
     if (options.console !== false) {
-      consoleServer = await startConsole(twin, config, control.token, options.consolePort).catch(
-        async (err: unknown) => {
-          await control.close();
-          await twin.close();
-          throw err;
-        },
-      );
+      consoleServer = await startConsole(
+        twin,
+        contracts,
+        control.token,
+        options.consolePort ?? 0,
+        options.consolePortIsDefault ?? options.consolePort === undefined,
+      ).catch(async (err: unknown) => {
+        await control.close();
+        await twin.close();
+        throw err;
+      });
     }
   } catch (err) {
     await lock.release();
@@ -181,7 +186,7 @@ export async function dev(
     const done = await Promise.all(files.map((f) => twin.runner.waitForExecution(arns.get(f)!)));
     failed = done.filter((d) => d.status !== 'SUCCEEDED').length;
     print('\nRun summaries:');
-    printRunSummaries(done, print, options.allPartitions);
+    printRunSummaries(done, print, options.allPartitions, contracts);
     print(
       `\nExample query (Athena SQL, answered by DuckDB over the registered partitions):\n${EXAMPLE_QUERY}\n`,
     );

@@ -13,20 +13,57 @@ import {
 } from '../executionView.js';
 import { compactOutput } from '../partitionList.js';
 import { withTwin } from '../twinHandle.js';
-import { EXIT } from '../errors.js';
+import { CliError, EXIT } from '../errors.js';
+import { executionRow } from '../../../console/server/executionRows.js';
+import { datasetOfFile } from '../datasetOfFile.js';
 
-/** Recent executions, newest first, with their source file and status. */
+/** The statuses `--status` accepts (any case). */
+export const EXECUTION_STATUSES = [
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'ABORTED',
+  'TIMED_OUT',
+  'PENDING_REDRIVE',
+] as const;
+
+/** `--status` in upper case; an unknown value is a usage error (exit 2), before any work. */
+export function parseStatus(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const status = value.toUpperCase();
+  if (!(EXECUTION_STATUSES as readonly string[]).includes(status))
+    throw new CliError(
+      `unknown status "${value}"`,
+      EXIT.usage,
+      `use one of ${EXECUTION_STATUSES.join(', ')} (any case)`,
+    );
+  return status;
+}
+
+/** Recent executions, newest first, with their source file and status; `json` for scripts. */
 export async function listExecutions(
   config: TwinConfig,
-  options: { status?: string; limit?: number },
+  options: { status?: string; limit?: number; json?: boolean },
   print: (line: string) => void,
 ): Promise<number> {
+  const status = parseStatus(options.status);
   return withTwin(config, {}, async (twin) => {
     const { executions } = await twin.executions.listExecutions({});
     const chosen = executions
-      .filter((e) => !options.status || e.status === options.status.toUpperCase())
+      .filter((e) => !status || e.status === status)
       .sort((a, b) => new Date(b.startDate).getTime() - new Date(a.startDate).getTime())
       .slice(0, options.limit ?? 20);
+    if (options.json) {
+      const rows = [];
+      for (const e of chosen) {
+        const row = executionRow(await twin.executions.describeExecution(e.executionArn), (f) =>
+          datasetOfFile(twin.contracts, f),
+        );
+        rows.push(row);
+      }
+      print(JSON.stringify(rows, null, 2));
+      return EXIT.ok;
+    }
     const rows = [];
     for (const e of chosen) {
       const d = await twin.executions.describeExecution(e.executionArn);
@@ -44,7 +81,9 @@ export async function listExecutions(
     print(
       rows.length
         ? formatTable(['execution', 'file', 'status', 'error', 'started', 'took'], rows)
-        : 'No executions yet. Upload a file, or run: npm start',
+        : executions.length
+          ? `No ${status} executions (${executions.length} in all). List them with: lake executions`
+          : 'No executions yet. Upload a file, or run: npm start',
     );
     return EXIT.ok;
   });
@@ -122,7 +161,7 @@ export async function redriveExecution(
     await twin.executions.redriveExecution(arn);
     print(`  redriving ${shortName(arn)}…`);
     const [done] = await waitForAll(twin.executions, [arn]);
-    printRunSummaries([done!], print, options.allPartitions);
+    printRunSummaries([done!], print, options.allPartitions, twin.contracts);
     return done!.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
   });
 }

@@ -91,7 +91,7 @@ export async function ingest(
     }
     print(`  waiting for ${arns.size} execution(s)…`);
     const done = await waitForAll(twin.executions, [...arns.values()]);
-    printRunSummaries(done, print, options.allPartitions);
+    printRunSummaries(done, print, options.allPartitions, twin.contracts);
     return done.every((d) => d.status === 'SUCCEEDED') ? EXIT.ok : EXIT.failed;
   } finally {
     await twin.close();

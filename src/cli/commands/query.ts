@@ -4,7 +4,17 @@ import { QueryEngine, s3rverFileResolver, type QueryResult } from '../../local/q
 import { twinPaths, type TwinConfig } from '../../local/twinConfig.js';
 import { CliError, EXIT } from '../errors.js';
 import { formatCsv, formatJson, formatTable } from '../format.js';
-import { openTwin } from '../twinHandle.js';
+import { cleanQueryError } from '../queryErrors.js';
+
+/** The lake's own tables and views (what a query may name). */
+async function catalogNames(config: TwinConfig): Promise<string[]> {
+  try {
+    const tables = await new LocalCatalog(twinPaths(config).catalog).listTables(config.database);
+    return tables.map((t) => t.Name);
+  } catch {
+    return [];
+  }
+}
 
 /** Run one query against the twin's registered partitions (no running twin needed). */
 export async function runQuery(config: TwinConfig, sql: string): Promise<QueryResult> {
@@ -18,12 +28,14 @@ export async function runQuery(config: TwinConfig, sql: string): Promise<QueryRe
     return await engine.query(sql);
   } catch (err) {
     const e = err as Error;
-    if (e.name === 'QueryError')
+    if (e.name === 'QueryError') {
+      const names = (await catalogNames(config)).sort();
       throw new CliError(
-        e.message,
+        cleanQueryError(e.message, names),
         EXIT.failed,
-        "tables: lake tables; the SQL is Athena's dialect",
+        `${names.length ? `tables and views: ${names.join(', ')}` : 'no tables yet'} (lake tables); the SQL is Athena's dialect`,
       );
+    }
     throw err;
   } finally {
     engine.close();
@@ -53,6 +65,8 @@ export async function query(
   print: (line: string) => void,
 ): Promise<number> {
   if (config.stage) {
+    // Loaded here: the twin's modules (AWS SDK, s3rver, runner) are not needed for the twin's queries.
+    const { openTwin } = await import('../twinHandle.js');
     const stage = await openTwin(config);
     printResult(await stage.query!(sql), format, print);
     return EXIT.ok;

@@ -21,7 +21,7 @@ export async function reprocess(
     for (const source of sources)
       arns.push((await twin.executions.startExecution({ input: { source } })).executionArn);
     const done = await waitForAll(twin.executions, arns);
-    printRunSummaries(done, print);
+    printRunSummaries(done, print, false, twin.contracts);
     return done.every((d) => d.status === 'SUCCEEDED') ? EXIT.ok : EXIT.failed;
   });
 }
