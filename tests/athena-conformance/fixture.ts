@@ -53,7 +53,7 @@ export const ORDERS = [
   [5, 'bob', '100.00', 5, -1.5, '2021-03-31 08:45:30', '2021-03-31', null],
 ] as const;
 
-const CUSTOMERS = [
+export const CUSTOMERS = [
   ['alice', 'US', true],
   ['bob', 'DE', false],
   ['carol', 'FR', null],

@@ -29,8 +29,8 @@ import {
 } from './athena/rewriteAst.js';
 import { trinoTypeOfDuck, trinoTypeOfGlue } from './athena/trinoTypes.js';
 import {
-  ATHENA_MACROS,
   ATHENA_SETTINGS,
+  AthenaMacros,
   AthenaTranslator,
   athenaColumnNames,
   type Translation,
@@ -93,6 +93,7 @@ export class QueryEngine {
   private databaseList: string[] = [];
   private tail: Promise<unknown> = Promise.resolve();
   private readonly translator: AthenaTranslator;
+  private readonly macros: AthenaMacros;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -100,6 +101,7 @@ export class QueryEngine {
     private readonly options: QueryEngineOptions,
   ) {
     this.translator = new AthenaTranslator(connection);
+    this.macros = new AthenaMacros(connection);
   }
 
   /**
@@ -112,7 +114,8 @@ export class QueryEngine {
     const threads = options.threads ?? Math.max(1, Math.min(2, os.availableParallelism()));
     const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
     const connection = await instance.connect();
-    for (const sql of [...ATHENA_SETTINGS, ...ATHENA_MACROS]) await connection.run(sql);
+    // Macros are created on first use (AthenaMacros), so a one-shot query starts fast.
+    for (const sql of ATHENA_SETTINGS) await connection.run(sql);
     return new QueryEngine(instance, connection, options);
   }
 
@@ -124,6 +127,7 @@ export class QueryEngine {
       if (metadata) return metadata;
       const translation = await this.translate(sql);
       await this.provide(translation);
+      await this.macros.ensureFor(translation.sql);
       let reader;
       try {
         reader = await this.connection.runAndReadAll(translation.sql);
@@ -306,6 +310,7 @@ export class QueryEngine {
     const signature = JSON.stringify(['view', sql]);
     if (this.views.get(name)?.signature === signature) return;
     const translated = await this.translate(sql);
+    await this.macros.ensureFor(translated.sql);
     await this.connection.run(`CREATE OR REPLACE VIEW ${name} AS ${translated.sql}`);
     this.views.set(name, { signature });
   }

@@ -8,6 +8,8 @@ import { castNode, DuckParser, walk, type AstNode } from './athena/duckAst.js';
 import { rewriteStatement, type RewriteResult, type TableLookup } from './athena/rewriteAst.js';
 import { prepareSql } from './athena/sqlText.js';
 
+import { ATHENA_MACROS } from './athena/macros.js';
+
 export { ATHENA_MACROS, ATHENA_SETTINGS } from './athena/macros.js';
 export { mysqlToStrftime, jodaToStrftime } from './athena/formats.js';
 
@@ -58,6 +60,31 @@ export class AthenaTranslator {
       return { ...result, sql: await this.parser.print(root), names };
     } catch {
       return { ...none, names };
+    }
+  }
+}
+
+/**
+ * Creates the macros a statement names, on first use: a one-shot `lake query` pays for the two
+ * or three it needs, not for all of them (about 60, tens of milliseconds on a busy machine).
+ */
+export class AthenaMacros {
+  private static readonly byName: Map<string, string> = new Map(
+    ATHENA_MACROS.map((sql) => [/MACRO\s+(\w+)/.exec(sql)![1]!.toLowerCase(), sql]),
+  );
+  private readonly created = new Set<string>();
+
+  constructor(private readonly connection: DuckDBConnection) {}
+
+  /** Create every macro `sql` names (and those their bodies name) that does not exist yet. */
+  async ensureFor(sql: string): Promise<void> {
+    for (const word of sql.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []) {
+      if (this.created.has(word)) continue;
+      const definition = AthenaMacros.byName.get(word);
+      if (!definition) continue;
+      this.created.add(word);
+      await this.ensureFor(definition.slice(definition.indexOf(' AS ')));
+      await this.connection.run(definition);
     }
   }
 }
