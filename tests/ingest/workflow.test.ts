@@ -158,6 +158,35 @@ describe('bad files end in quarantine with a named error', () => {
   });
 });
 
+describe('a contract that changes the partitioning of an existing table', () => {
+  it('stops at Commit with PartitioningChangedError, publishing nothing and keeping the table', async () => {
+    const { deps, store, catalog } = await setup();
+    const text = await readFile(`${SAMPLES}/users.csv`, 'utf8');
+    const first = await run(ingestRunner(deps).runner, await upload(store, 'users.csv', text));
+    expect(first.status).toBe('SUCCEEDED');
+    const before = await curatedSnapshot(store);
+
+    const byHour = deps.contracts.map((c) =>
+      c.dataset === 'users'
+        ? { ...c, partitioning: { ...c.partitioning, grain: 'hour' as const } }
+        : c,
+    );
+    const again = await upload(store, 'more/users.csv', text.split('\n').slice(0, 5).join('\n'));
+    const result = await run(ingestRunner({ ...deps, contracts: byHour }).runner, again);
+    expect(result).toMatchObject({ status: 'FAILED', error: 'PartitioningChangedError' });
+    expect((JSON.parse(result.cause!) as { errorMessage: string }).errorMessage).toBe(
+      'table users: the contract\'s partitioning.grain would change from "day" to "hour"; its files are laid out by the old one. Keep the old partitioning in schemas/users.json, or re-lay the data: delete the table and its curated files, then run lake reprocess users',
+    );
+    // Terminal, not a data error: the file is not quarantined, it waits for a redrive.
+    expect(await keys(store, BUCKETS.quarantine, '')).toEqual([]);
+    expect((await catalog.getTable('lake', 'users'))?.PartitionKeys?.map((k) => k.Name)).toEqual([
+      'date',
+    ]);
+    const published = (await curatedSnapshot(store)).filter((k) => !k.startsWith('_staging/'));
+    expect(published).toEqual(before.filter((k) => !k.startsWith('_staging/')));
+  });
+});
+
 describe('a file that scatters over too many partitions', () => {
   /** The sample contracts, with `users` partitioned as given. */
   async function usersPartitionedBy(partitioning: Contract['partitioning']) {

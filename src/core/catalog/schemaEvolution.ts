@@ -112,8 +112,8 @@ function checkPartitioning(existing: TableInput, next: TableInput): void {
   const was = existing.Parameters ?? {};
   const will = next.Parameters ?? {};
   const what = `table ${next.Name}`;
-  const advice =
-    'its files are laid out by the old partitioning. keep the old partitioning in the contract, or re-lay the data: delete the table and its curated files, then run lake reprocess DATASET';
+  const dataset = will['lake.dataset'] ?? next.Name;
+  const advice = `its files are laid out by the old one. Keep the old partitioning in schemas/${dataset}.json, or re-lay the data: delete the table and its curated files, then run lake reprocess ${dataset}`;
   const fields = [
     ['partitioning.time', PARTITION_TIME_PARAMETER],
     ['partitioning.grain', PARTITION_GRAIN_PARAMETER],
