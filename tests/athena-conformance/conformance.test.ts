@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATETIME_CASES } from './cases/datetime.js';
-import { METADATA_CASES, REFUSAL_CASES } from './cases/metadata.js';
+import { METADATA_CASES, MORE_REFUSAL_CASES, REFUSAL_CASES } from './cases/metadata.js';
 import { NUMBER_CASES } from './cases/numbers.js';
 import { QUERY_CASES } from './cases/queries.js';
 import { STRING_CASES } from './cases/strings.js';
@@ -19,7 +19,7 @@ export const SUITES: Record<string, AthenaCase[]> = {
   datetime: DATETIME_CASES,
   queries: QUERY_CASES,
   metadata: METADATA_CASES,
-  refusals: REFUSAL_CASES,
+  refusals: [...REFUSAL_CASES, ...MORE_REFUSAL_CASES],
 };
 
 let fixture: Fixture;

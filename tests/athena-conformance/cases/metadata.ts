@@ -211,3 +211,32 @@ export const REFUSAL_CASES: AthenaCase[] = [
     source: `${ATHENA}/show-partitions.html`,
   },
 ];
+
+/** More refusals: BETWEEN, IN, and a varchar column against a number. */
+export const MORE_REFUSAL_CASES: AthenaCase[] = [
+  {
+    name: 'BETWEEN varchar literals on a date column',
+    sql: `SELECT count(*) FROM orders WHERE order_date BETWEEN '2021-01-01' AND '2021-02-01'`,
+    error: 'Cannot check if date is BETWEEN varchar(10) and varchar(10)',
+    source: `${TRINO}/functions/comparison.html#range-operator-between`,
+  },
+  {
+    name: 'IN varchar literals on a date column',
+    sql: `SELECT count(*) FROM orders WHERE order_date IN ('2021-01-01', '2021-01-02')`,
+    error: 'Cannot find common type between date and varchar(10)',
+    source: `${TRINO}/functions/comparison.html#in-operator`,
+  },
+  {
+    name: 'a varchar column compared with a number',
+    sql: `SELECT count(*) FROM orders WHERE customer = 1`,
+    error: 'Cannot apply operator: varchar = integer',
+    source: `${TRINO}/functions/comparison.html`,
+  },
+  {
+    name: 'a DATE literal BETWEEN is accepted',
+    sql: `SELECT count(*) AS n FROM orders WHERE order_date BETWEEN DATE '2021-01-01' AND DATE '2021-01-31'`,
+    columns: ['n:bigint'],
+    rows: [[3]],
+    source: `${TRINO}/functions/comparison.html#range-operator-between`,
+  },
+];

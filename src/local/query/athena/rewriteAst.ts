@@ -178,7 +178,8 @@ export function rewriteStatement(root: AstNode, sql: string, lookup: TableLookup
       n.class === 'CASE'
     )
       types.set(n, typeOfNode(n, typeOf, scope));
-    if (n.class === 'COMPARISON') checkComparison(n, typeOf, refuse);
+    if (n.class === 'COMPARISON' || n.class === 'BETWEEN' || n.class === 'OPERATOR')
+      checkComparison(n, typeOf, refuse);
     if (n.class === 'FUNCTION') rewriteFunction(n, typeOf, refuse, replace, result);
     if (n.class === 'CAST') rewriteCast(n, typeOf, replace);
     if (n.type === 'SELECT_NODE') checkGroupByAlias(n, scope, refuse);
@@ -353,21 +354,37 @@ function rewriteCast(
   }
 }
 
+/** Types Trino never compares with a varchar without a cast. */
+const typedScalar = (t: string) =>
+  t === 'date' || t.startsWith('timestamp') || isNumeric(t) || t === 'boolean';
+const mismatched = (a: string, b: string) =>
+  (isVarchar(a) && typedScalar(b)) || (isVarchar(b) && typedScalar(a));
+
 function checkComparison(
   n: AstNode,
   typeOf: (n: AstNode | undefined) => string | undefined,
   refuse: (code: string, at: number | undefined, message: string) => never,
 ): void {
+  if (n.class === 'BETWEEN') {
+    const [x, lo, hi] = [n.input, n.lower, n.upper].map((c) => typeOf(c as AstNode));
+    if (x && lo && hi && (mismatched(x, lo) || mismatched(x, hi)))
+      refuse('TYPE_MISMATCH', n.query_location, `Cannot check if ${x} is BETWEEN ${lo} and ${hi}`);
+    return;
+  }
+  if (n.type === 'COMPARE_IN' || n.type === 'COMPARE_NOT_IN') {
+    const [value, ...items] = (n.children ?? []).map((c) => typeOf(c));
+    const bad = value && items.find((t) => t && mismatched(value, t));
+    if (bad)
+      refuse(
+        'TYPE_MISMATCH',
+        n.query_location,
+        `IN value and list items must be the same type or coercible to a common type. Cannot find common type between ${value} and ${bad}`,
+      );
+    return;
+  }
   const op = COMPARISON_OPS[n.type ?? ''];
   const [a, b] = [typeOf(n.left), typeOf(n.right)];
-  if (!op || !a || !b) return;
-  const literal = (x: AstNode | undefined) => x?.class === 'CONSTANT';
-  const typed = (t: string) =>
-    t === 'date' || t.startsWith('timestamp') || isNumeric(t) || t === 'boolean';
-  if (
-    (isVarchar(a) && literal(n.left) && typed(b)) ||
-    (isVarchar(b) && literal(n.right) && typed(a))
-  )
+  if (op && a && b && mismatched(a, b))
     refuse('TYPE_MISMATCH', n.query_location, `Cannot apply operator: ${a} ${op} ${b}`);
 }
 
