@@ -7,18 +7,12 @@ import { currentViewInput } from '../core/catalog/currentView.js';
 import type { TableInput } from '../core/catalog/glueTypes.js';
 import type { Contract } from '../core/contract/types.js';
 import type { ChunkSummary, RunSummary as ChunkRunSummary } from '../core/transform/index.js';
-import { summarizeRun } from '../core/transform/index.js';
+import { fileStatsOf, summarizeRun } from '../core/transform/index.js';
 import { TerminalError, TransientError } from '../core/errors.js';
 import { PreconditionFailedError } from '../core/storageErrors.js';
 import { contractFor } from './contracts.js';
 import type { PipelineDeps } from './deps.js';
-import {
-  chunkSummaryKey,
-  keyIdOf,
-  manifestKey,
-  stagingPrefix,
-  TABLE_SCOPE,
-} from './keys.js';
+import { chunkSummaryKey, keyIdOf, manifestKey, stagingPrefix, TABLE_SCOPE } from './keys.js';
 import {
   compareVersions,
   readJson,
@@ -72,7 +66,7 @@ export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<Ru
     if (previous?.sourceId === source.sourceId && previous.executionId === req.executionId) {
       // This run committed already (a crash after the commit point, then a redrive or retry).
       await cleanUp(deps, previous, staging);
-      return summaryOf(previous, mKey, false);
+      return summaryOf(contract, previous, mKey, false);
     }
     if (previous && previous.sourceId !== source.sourceId && compareVersions(previous, source) > 0)
       return standDown(req, deps, staging, mKey, previous);
@@ -139,7 +133,7 @@ export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<Ru
       files: manifest.files.length,
       retired: manifest.retired?.length ?? 0,
     });
-    return summaryOf(manifest, mKey, false);
+    return summaryOf(contract, manifest, mKey, false);
   }
 }
 
@@ -236,7 +230,17 @@ async function cleanUp(deps: PipelineDeps, manifest: Manifest, staging: string):
   await deleteStaging(deps, staging);
 }
 
-function summaryOf(manifest: Manifest, mKey: string, superseded: boolean): RunSummary {
+function summaryOf(
+  contract: Contract,
+  manifest: Manifest,
+  mKey: string,
+  superseded: boolean,
+): RunSummary {
+  const { filesWritten, rowsPerFile, warnings } = fileStatsOf(
+    contract,
+    manifest.files,
+    manifest.rowsCurated,
+  );
   return {
     dataset: manifest.dataset,
     sourceKey: manifest.sourceKey,
@@ -249,6 +253,9 @@ function summaryOf(manifest: Manifest, mKey: string, superseded: boolean): RunSu
     rejectRatio: manifest.rejectRatio ?? 0,
     partitions: manifest.partitions ?? [],
     files: manifest.files,
+    filesWritten,
+    rowsPerFile,
+    warnings,
     manifestKey: mKey,
     superseded,
   };
