@@ -113,6 +113,8 @@ export async function startTwin(config: TwinConfig, options: StartTwinOptions = 
     dir: paths.s3,
     port: config.port,
     buckets: Object.values(config.buckets),
+    // Until the listener below is subscribed, an upload could be answered with nobody to start it.
+    shutBuckets: options.listen !== false ? [config.buckets.ingest] : [],
   });
   // The handlers run in this process, so this process's environment is their Lambda environment.
   // Keep what it replaces: a second twin in the same process (a `lake` command run in process
@@ -164,6 +166,7 @@ export async function startTwin(config: TwinConfig, options: StartTwinOptions = 
       await ingest.start(event);
     });
   }
+  s3.acceptWrites([config.buckets.ingest]);
   const reconcile = () => reconcileIngest({ s3, runner, rule, start: ingest.start });
   const reconciled = (options.reconcile ?? options.listen !== false) ? await reconcile() : [];
   let closed: Promise<string[]> | undefined;

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { executionNameFor } from '../../src/local/events/index.js';
+import { startS3Endpoint } from '../../src/local/s3/index.js';
 import { startTwin, type Twin } from '../../src/local/twin.js';
 import type { WorkflowRunner } from '../../src/local/workflow/index.js';
 import { ROOT, SCHEMAS, removeDir, sourceKey, tempDir, testConfig } from './helpers.js';
@@ -289,6 +290,31 @@ describe('a twin killed while uploads are in flight', () => {
 });
 
 describe('the endpoint acknowledges a write only after its listeners', () => {
+  it('refuses writes to a shut bucket (503) until they are accepted', async () => {
+    const dir = await newDir('shut');
+    const s3 = await startS3Endpoint({
+      dir,
+      port: 0,
+      buckets: ['lake-ingest', 'lake-raw'],
+      shutBuckets: ['lake-ingest'],
+    });
+    const client = onceClient(s3.endpoint);
+    const put = (Bucket: string) =>
+      client.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'x' })).then(
+        () => 200,
+        (e: { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode,
+      );
+    try {
+      expect(await put('lake-ingest')).toBe(503);
+      expect(await put('lake-raw')).toBe(200);
+      s3.acceptWrites(['lake-ingest']);
+      expect(await put('lake-ingest')).toBe(200);
+    } finally {
+      client.destroy();
+      await s3.close();
+    }
+  });
+
   it('the 200 comes after the listener has finished, even a slow one', async () => {
     const dir = await newDir('ack-order');
     const twin = await start(dir, false);

@@ -68,6 +68,11 @@ export interface S3EndpointOptions {
    * real AWS profile then works against the twin unchanged. @default true
    */
   acceptAnyAccessKey?: boolean;
+  /**
+   * Buckets that refuse writes (503) until `acceptWrites` opens them: a twin opens its ingest
+   * bucket once its listener is subscribed, so no upload is answered before it can be delivered.
+   */
+  shutBuckets?: string[];
   /** Where listener failures go. @default console.error */
   onListenerError?: (err: unknown, notification: ObjectCreatedNotification) => void;
 }
@@ -95,6 +100,8 @@ export interface S3Endpoint {
    * accepted, and their listeners, have finished.
    */
   refuseWrites(buckets: string[]): Promise<void>;
+  /** Admit writes to `buckets` (shut at start by `shutBuckets`, or by `refuseWrites`). */
+  acceptWrites(buckets: string[]): void;
   /** Writes to `bucket` accepted and not yet answered. */
   writesInFlight(bucket: string): number;
   /** Stop listening and drop open connections. */
@@ -137,6 +144,7 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
   const requests = new AsyncLocalStorage<RequestContext>();
   const locks = new KeyLocks();
   const gate = new WriteGate();
+  void gate.shutAndDrain(options.shutBuckets ?? []);
   await migrateLayout(dataDir);
   const store = new HashedKeyStore(dataDir, locks);
   await store.open();
@@ -252,6 +260,7 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
     },
     storedObjects: async (bucket) => storedNotifications(store, bucket),
     refuseWrites: (buckets) => gate.shutAndDrain(buckets),
+    acceptWrites: (buckets) => gate.open(buckets),
     writesInFlight: (bucket) => gate.inFlightCount(bucket),
     async close() {
       listeners.clear();

@@ -32,6 +32,11 @@ export class WriteGate {
     return work;
   }
 
+  /** Admit writes to `buckets` again. */
+  open(buckets: string[]): void {
+    for (const b of buckets) this.shut.delete(b);
+  }
+
   /** Refuse new writes to `buckets`; resolves once the writes already admitted have settled. */
   async shutAndDrain(buckets: string[]): Promise<void> {
     for (const b of buckets) this.shut.add(b);
