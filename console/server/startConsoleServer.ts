@@ -16,7 +16,7 @@ import { consolePage } from './consolePage.js';
 import { streamEvents } from './eventStream.js';
 import { ExecutionRows, executionRow } from './executionRows.js';
 import { quarantineList } from './quarantineList.js';
-import { stateRuns } from './stateRuns.js';
+import { stateRuns, type StateRun, type StateStatus } from './stateRuns.js';
 import { tableDetail } from './tableDetails.js';
 
 /** A running console. */
@@ -65,6 +65,32 @@ function requiredString(body: Record<string, unknown>, field: string): string {
   if (typeof value !== 'string' || value === '')
     throw new ConsoleRequestError(400, 'InvalidRequest', `"${field}" must be a non-empty string`);
   return value;
+}
+
+const CHILD_STATUS: Record<string, StateStatus> = {
+  RUNNING: 'running',
+  SUCCEEDED: 'succeeded',
+  FAILED: 'failed',
+  TIMED_OUT: 'failed',
+  ABORTED: 'aborted',
+};
+
+/** A Distributed Map's chunks are its Map Run's child executions: list them on the state. */
+async function addMapRunChunks(backend: ConsoleBackend, run: StateRun): Promise<void> {
+  if (!run.mapRunArn) return;
+  const { executions } = await backend.runner.listExecutions({ mapRunArn: run.mapRunArn });
+  const children = executions.sort((a, b) => a.startDate.valueOf() - b.startDate.valueOf());
+  run.chunks = children.map((c, index) => ({
+    index,
+    status: CHILD_STATUS[c.status] ?? 'running',
+    executionArn: c.executionArn,
+  }));
+  const count = (s: StateStatus) => run.chunks!.filter((c) => c.status === s).length;
+  run.iterations = {
+    started: children.length,
+    succeeded: count('succeeded'),
+    failed: count('failed') + count('aborted'),
+  };
 }
 
 /** The page's guard: the token from `?token=` stands in for the header, all else as the API's. */
@@ -117,12 +143,14 @@ export async function startConsoleServer(
       case 'GET /api/execution': {
         const d = await backend.runner.describeExecution(arn);
         const { events } = await backend.runner.getExecutionHistory(arn);
+        const states = [...stateRuns(events, d.status).values()];
+        await Promise.all(states.map((s) => addMapRunChunks(backend, s)));
         return json(res, 200, {
           row: executionRow(d, (file) => datasetOfFile(backend.contracts, file)),
           input: d.input,
           output: d.output ?? null,
           events,
-          states: [...stateRuns(events, d.status).values()],
+          states,
         });
       }
       case 'POST /api/executions': {

@@ -23,9 +23,36 @@ export interface StateRun {
   cause?: string;
   /** Map states: iterations started, succeeded and failed. */
   iterations?: { started: number; succeeded: number; failed: number };
+  /** Map states: each chunk run (an iteration, or a Distributed Map's child execution). */
+  chunks?: ChunkRun[];
+  /** Distributed Map states: the Map Run whose child executions ran the chunks. */
+  mapRunArn?: string;
 }
 
-type Details = { name?: string; input?: string; output?: string; error?: string; cause?: string };
+/** One run of a Map's processor. */
+export interface ChunkRun {
+  index: number;
+  status: StateStatus;
+  /** A Distributed Map's child execution. */
+  executionArn?: string;
+}
+
+type Details = {
+  name?: string;
+  input?: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  index?: number;
+  mapRunArn?: string;
+};
+
+const ITERATION_STATUS: Record<string, StateStatus> = {
+  MapIterationStarted: 'running',
+  MapIterationSucceeded: 'succeeded',
+  MapIterationFailed: 'failed',
+  MapIterationAborted: 'aborted',
+};
 
 function detailsOf(event: HistoryEvent): Details | undefined {
   const entry = Object.entries(event).find(([k]) => k.endsWith('EventDetails'));
@@ -72,15 +99,26 @@ export function stateRuns(events: HistoryEvent[], executionStatus: string): Map<
     }
     if (type.startsWith('MapIteration') && d?.name) {
       // Iteration events name their Map; their chain runs through the inner states.
-      const it = (run(d.name).iterations ??= { started: 0, succeeded: 0, failed: 0 });
+      const map = run(d.name);
+      const it = (map.iterations ??= { started: 0, succeeded: 0, failed: 0 });
       if (type === 'MapIterationStarted') it.started += 1;
       else if (type === 'MapIterationSucceeded') it.succeeded += 1;
       else it.failed += 1;
+      if (typeof d.index === 'number') {
+        const chunks = (map.chunks ??= []);
+        const status = ITERATION_STATUS[type] ?? 'failed';
+        const chunk = chunks.find((c) => c.index === d.index);
+        if (chunk) chunk.status = status;
+        else chunks.push({ index: d.index, status });
+        chunks.sort((a, b) => a.index - b.index);
+      }
       continue;
     }
     if (owner === undefined) continue;
     const r = run(owner);
-    if (type === 'TaskScheduled' && entry !== undefined) {
+    if (type === 'MapRunStarted' && d?.mapRunArn) {
+      r.mapRunArn = d.mapRunArn;
+    } else if (type === 'TaskScheduled' && entry !== undefined) {
       const n = (scheduledPerEntry.get(entry) ?? 0) + 1;
       scheduledPerEntry.set(entry, n);
       if (n > 1) r.retries += 1;
@@ -97,8 +135,10 @@ export function stateRuns(events: HistoryEvent[], executionStatus: string): Map<
   }
   // A state still "running" when the execution is over did not finish: the execution stopped there.
   for (const r of runs.values()) {
-    if (r.status !== 'running' || executionStatus === 'RUNNING') continue;
-    r.status = executionStatus === 'ABORTED' ? 'aborted' : 'failed';
+    if (executionStatus === 'RUNNING') continue;
+    const stopped: StateStatus = executionStatus === 'ABORTED' ? 'aborted' : 'failed';
+    if (r.status === 'running') r.status = stopped;
+    for (const c of r.chunks ?? []) if (c.status === 'running') c.status = stopped;
   }
   return runs;
 }

@@ -52,6 +52,45 @@ function statePanel(run: StateRun | undefined, name: string): HTMLElement {
           h('pre', {}, prettyJson(run.cause)),
         )
       : null,
+    run.chunks?.length
+      ? h(
+          'div',
+          {},
+          h(
+            'h4',
+            {},
+            run.mapRunArn ? `Chunk runs (Map Run ${run.mapRunArn.split(':').pop()})` : 'Chunk runs',
+          ),
+          h(
+            'table',
+            { class: 'grid', 'data-testid': 'chunk-runs' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', {}, 'chunk'),
+                h('th', {}, 'status'),
+                h('th', {}, 'child execution'),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              ...run.chunks.map((c) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', { class: 'num' }, c.index),
+                  h('td', {}, badge(c.status.toUpperCase())),
+                  h('td', {}, c.executionArn?.split(':').pop() ?? ''),
+                ),
+              ),
+            ),
+          ),
+        )
+      : null,
     block('Input', run.input),
     block('Output', run.output),
   );

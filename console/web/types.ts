@@ -29,6 +29,8 @@ export interface StateRun {
   error?: string;
   cause?: string;
   iterations?: { started: number; succeeded: number; failed: number };
+  chunks?: { index: number; status: string; executionArn?: string }[];
+  mapRunArn?: string;
 }
 
 export interface HistoryEvent {

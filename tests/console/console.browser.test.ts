@@ -155,6 +155,14 @@ describe('the console in Chromium', () => {
     expect(await page.locator('[data-testid=history] tbody tr').count()).toBeGreaterThan(20);
     await page.click('[data-state=Commit]');
     expect(await page.textContent('[data-testid=state-panel]')).toMatch(/rowsCurated/);
+    // The Map with its chunk runs.
+    await page.click('[data-state=TransformChunks] > text.label');
+    const chunks = page.locator('[data-testid=chunk-runs] tbody tr');
+    expect(await chunks.count()).toBe(1);
+    expect(await chunks.first().locator('[data-status]').getAttribute('data-status')).toBe(
+      'SUCCEEDED',
+    );
+    await page.click('[data-state=Commit]');
     await screenshot('execution');
   });
 

@@ -72,6 +72,10 @@ describe('stateRuns', () => {
       iterations: { started: 2, succeeded: 1, failed: 0 },
     });
     expect(runs.get('T')).toMatchObject({ status: 'aborted', entered: 2 });
+    expect(runs.get('M')!.chunks).toEqual([
+      { index: 0, status: 'succeeded' },
+      { index: 1, status: 'aborted' },
+    ]);
   });
 });
 
@@ -188,6 +192,41 @@ describe('the console API', () => {
         status: 'SUCCEEDED',
       }),
     ]);
+  });
+
+  it("lists a Distributed Map's chunk runs (its child executions) on the Map state", async () => {
+    // Small chunks: jobs.csv (808 bytes) plans more than 16, so the Distributed Map runs them.
+    process.env.CHUNK_BYTES = '32';
+    try {
+      const upload = await fetch(`${rig.console.url}/api/upload`, {
+        method: 'POST',
+        headers: { ...auth(), 'content-type': 'application/json' },
+        body: JSON.stringify({
+          key: 'jobs_chunked.csv',
+          content: (await readFile(path.join(SAMPLES, 'jobs.csv'))).toString('base64'),
+        }),
+      });
+      expect(upload.status).toBe(200);
+      const { executions } = await rig.twin.runner.listExecutions({});
+      const arn = executions.find((e) => e.name.startsWith('jobs_chunked'))!.executionArn;
+      expect((await rig.twin.runner.waitForExecution(arn)).status).toBe('SUCCEEDED');
+    } finally {
+      delete process.env.CHUNK_BYTES;
+    }
+    const { executions } = await rig.twin.runner.listExecutions({});
+    const arn = executions.find((e) => e.name.startsWith('jobs_chunked'))!.executionArn;
+    const detail = (await (
+      await fetch(`${rig.console.url}/api/execution?arn=${encodeURIComponent(arn)}`, {
+        headers: auth(),
+      })
+    ).json()) as {
+      states: { name: string; status: string; mapRunArn?: string; chunks?: { status: string }[] }[];
+    };
+    const map = detail.states.find((s) => s.name === 'TransformChunksDistributed')!;
+    expect(map.status).toBe('succeeded');
+    expect(map.mapRunArn).toMatch(/:mapRun:/);
+    expect(map.chunks!.length).toBeGreaterThan(16);
+    expect(new Set(map.chunks!.map((c) => c.status))).toEqual(new Set(['succeeded']));
   });
 
   it('names the dataset of a file that failed before any state said it, and answers a bad query as the CLI does', async () => {
