@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-glue';
 import type { GlueClient, Partition, PartitionError, Table } from '@aws-sdk/client-glue';
 import { CatalogBusyError, CatalogInputError } from '../core/catalog/errors.js';
+import { TerminalError } from '../core/errors.js';
 import type {
   GlueStorageDescriptor,
   PartitionInput,
@@ -27,6 +28,14 @@ import type { Catalog, RegisterPartitionsResult } from '../core/ports.js';
 
 /** BatchCreatePartition accepts at most this many partitions per call. */
 export const GLUE_PARTITION_BATCH = 100;
+
+/**
+ * The stage's Glue database does not exist. The stack creates it (its parameters record the
+ * stage's outputs), so the pipeline does not: a database Commit made would lack them.
+ */
+export class DatabaseNotFoundError extends TerminalError {
+  override name = 'DatabaseNotFoundError';
+}
 
 /** Glue error names a retry can cure. */
 const RETRYABLE = new Set([
@@ -49,6 +58,11 @@ export interface GlueCatalogOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Source of jitter in [0, 1). */
   random?: () => number;
+  /**
+   * Whether `ensureDatabase` creates a missing database. The Lambdas say false: the stack owns the
+   * database, so Commit needs no `glue:CreateDatabase`. @default true
+   */
+  createDatabase?: boolean;
 }
 
 /**
@@ -61,6 +75,7 @@ export class GlueCatalog implements Catalog {
   private readonly maxDelayMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly createDatabase: boolean;
 
   constructor(
     private readonly glue: GlueClient,
@@ -71,9 +86,13 @@ export class GlueCatalog implements Catalog {
     this.maxDelayMs = options.maxDelayMs ?? 5000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
+    this.createDatabase = options.createDatabase ?? true;
   }
 
-  /** Create the database if it does not exist (a concurrent creator is fine). */
+  /**
+   * Create the database if it does not exist (a concurrent creator is fine); with
+   * `createDatabase: false`, a missing database is `DatabaseNotFoundError`.
+   */
   async ensureDatabase(database: string): Promise<void> {
     await this.withRetry(`ensure database ${database}`, { database }, async () => {
       try {
@@ -82,6 +101,11 @@ export class GlueCatalog implements Catalog {
       } catch (err) {
         if (errorName(err) !== 'EntityNotFoundException') throw err;
       }
+      if (!this.createDatabase)
+        throw new DatabaseNotFoundError(
+          `Glue database ${database} does not exist: deploy the stage (sst deploy), or fix CATALOG_DATABASE`,
+          { database },
+        );
       try {
         await this.glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: database } }));
       } catch (err) {

@@ -39,7 +39,8 @@ async function catalogFromEnv(env: NodeJS.ProcessEnv): Promise<Catalog> {
     import('../aws/glueCatalog.js'),
     import('@aws-sdk/client-glue'),
   ]);
-  return new GlueCatalog(new GlueClient({}));
+  // The stack creates the database; Commit only checks it is there (no glue:CreateDatabase).
+  return new GlueCatalog(new GlueClient({}), { createDatabase: false });
 }
 
 let cached: { key: string; deps: Promise<PipelineDeps> } | undefined;

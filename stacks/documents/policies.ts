@@ -78,56 +78,67 @@ export type HandlerName = 'copyToRaw' | 'validate' | 'transform' | 'commit' | 'q
 
 /**
  * What each handler may do, and on what: read the source, write its own output, nothing else.
- * Object copies need GetObject(+Version, +Tagging) on the source and PutObject(+Tagging) on the target.
+ * Exactly what the code sends, checked by `tests/stacks/iamCoverage.test.ts` (every command of the
+ * workflow scenarios is granted, every grant is used). Rules behind the less obvious grants:
+ * - `s3:ListBucket` on a bucket whose objects a handler reads: S3 answers a missing key with 404
+ *   only to a caller who may list (403 otherwise), and HeadBucket (a HEAD miss: no key, or no
+ *   bucket?) is authorised by it.
+ * - A CopyObject copies the source's tags: `s3:GetObjectTagging` on the source and
+ *   `s3:PutObjectTagging` on the target.
+ * - A copy above 5 GiB is a multipart copy (UploadPartCopy needs GetObject on the source, PutObject
+ *   on the target); a failed one is aborted: `s3:AbortMultipartUpload` on the target.
+ * - No `s3:GetObjectVersion`: copies pin a version id only when the event has one, and the ingest
+ *   bucket keeps no versions; the other reads take the current version.
  */
 export function handlerPermissions(
   handler: HandlerName,
   r: PipelineResources,
   ctx: ArnContext,
 ): FunctionPermission[] {
-  const objects = (bucket: string) => s3Arn.objects(ctx, bucket);
+  const objects = (bucket: string, prefix = '') => s3Arn.objects(ctx, bucket, prefix);
   const bucket = (name: string) => s3Arn.bucket(ctx, name);
-  const readSource = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'];
+  const copySource = ['s3:GetObject', 's3:GetObjectTagging'];
+  const copyTarget = ['s3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'];
   switch (handler) {
     case 'copyToRaw':
       return [
-        { actions: readSource, resources: [objects(r.ingestBucket)] },
-        // ListBucket turns a missing key into 404 instead of 403, so "not found" is recognisable.
-        { actions: ['s3:ListBucket'], resources: [bucket(r.ingestBucket), bucket(r.rawBucket)] },
-        {
-          actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging'],
-          resources: [objects(r.rawBucket)],
-        },
+        { actions: copySource, resources: [objects(r.ingestBucket)] },
+        { actions: ['s3:ListBucket'], resources: [bucket(r.ingestBucket)] },
+        // The raw copy and its `_lake_source.json`.
+        { actions: copyTarget, resources: [objects(r.rawBucket)] },
       ];
     case 'validate':
       return [
-        { actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [objects(r.rawBucket)] },
+        { actions: ['s3:GetObject'], resources: [objects(r.rawBucket)] },
         { actions: ['s3:ListBucket'], resources: [bucket(r.rawBucket)] },
       ];
     case 'transform':
       return [
-        { actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [objects(r.rawBucket)] },
-        { actions: ['s3:ListBucket'], resources: [bucket(r.rawBucket), bucket(r.curatedBucket)] },
-        {
-          actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-          resources: [objects(r.curatedBucket)],
-        },
+        { actions: ['s3:GetObject'], resources: [objects(r.rawBucket)] },
+        { actions: ['s3:ListBucket'], resources: [bucket(r.rawBucket)] },
+        // Transform only stages; Commit publishes.
+        { actions: ['s3:PutObject'], resources: [objects(r.curatedBucket, '_staging/')] },
       ];
     case 'commit':
       return [
         { actions: ['s3:ListBucket'], resources: [bucket(r.curatedBucket)] },
         {
-          actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+          actions: [
+            's3:GetObject',
+            's3:GetObjectTagging',
+            's3:PutObject',
+            's3:PutObjectTagging',
+            's3:DeleteObject',
+          ],
           resources: [objects(r.curatedBucket)],
         },
         {
+          // The stack creates the database; Commit creates and evolves tables and `_current` views.
           actions: [
             'glue:GetDatabase',
             'glue:GetTable',
-            'glue:GetTables',
             'glue:CreateTable',
             'glue:UpdateTable',
-            'glue:GetPartitions',
             'glue:BatchCreatePartition',
           ],
           resources: [
@@ -139,21 +150,14 @@ export function handlerPermissions(
       ];
     case 'quarantine':
       return [
-        { actions: readSource, resources: [objects(r.ingestBucket), objects(r.rawBucket)] },
+        { actions: copySource, resources: [objects(r.ingestBucket)] },
+        { actions: copyTarget, resources: [objects(r.quarantineBucket)] },
+        // Drop what the failed run staged: list and delete under `_staging/` of the curated bucket only.
         {
           actions: ['s3:ListBucket'],
-          resources: [bucket(r.ingestBucket), bucket(r.rawBucket), bucket(r.quarantineBucket)],
+          resources: [bucket(r.ingestBucket), bucket(r.curatedBucket)],
         },
-        {
-          actions: ['s3:PutObject', 's3:PutObjectTagging'],
-          resources: [objects(r.quarantineBucket)],
-        },
-        // Drop what the failed run staged: list and delete under `_staging/` of the curated bucket only.
-        { actions: ['s3:ListBucket'], resources: [bucket(r.curatedBucket)] },
-        {
-          actions: ['s3:DeleteObject'],
-          resources: [s3Arn.objects(ctx, r.curatedBucket, '_staging/')],
-        },
+        { actions: ['s3:DeleteObject'], resources: [objects(r.curatedBucket, '_staging/')] },
       ];
   }
 }

@@ -16,7 +16,11 @@ import {
 import type { Table, UpdateTableCommandInput } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GlueCatalog, GLUE_PARTITION_BATCH } from '../../src/aws/glueCatalog.js';
+import {
+  DatabaseNotFoundError,
+  GlueCatalog,
+  GLUE_PARTITION_BATCH,
+} from '../../src/aws/glueCatalog.js';
 import {
   CatalogBusyError,
   PartitioningChangedError,
@@ -75,6 +79,18 @@ describe('ensureDatabase', () => {
     expect(glue.commandCalls(CreateDatabaseCommand)[0]!.args[0].input).toEqual({
       DatabaseInput: { Name: 'lake_dev' },
     });
+  });
+
+  it('with createDatabase: false (the Lambdas), a missing database is DatabaseNotFoundError', async () => {
+    glue.on(GetDatabaseCommand).rejects(notFound());
+    const lambdaCatalog = new GlueCatalog(new GlueClient({ region: 'eu-west-1' }), {
+      createDatabase: false,
+      sleep: async () => {},
+    });
+    const err = await lambdaCatalog.ensureDatabase('lake_dev').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatabaseNotFoundError);
+    expect((err as Error).name).toBe('DatabaseNotFoundError');
+    expect(glue.commandCalls(CreateDatabaseCommand)).toHaveLength(0);
   });
 
   it('does nothing when the database exists', async () => {

@@ -55,7 +55,7 @@ describe('handler permissions', () => {
         .map(([, r]) => r);
     expect(writes('copyToRaw')).toEqual(['arn:aws:s3:::lake-dev-raw-abc/*']);
     expect(writes('validate')).toEqual([]);
-    expect(writes('transform')).toEqual(['arn:aws:s3:::lake-dev-curated-abc/*']);
+    expect(writes('transform')).toEqual(['arn:aws:s3:::lake-dev-curated-abc/_staging/*']);
     expect(writes('commit')).toEqual(['arn:aws:s3:::lake-dev-curated-abc/*']);
     expect(writes('quarantine')).toEqual(['arn:aws:s3:::lake-dev-quarantine-abc/*']);
     // Nobody may delete from raw or ingest; commit deletes superseded curated files, quarantine only a failed run's staging.
@@ -77,7 +77,9 @@ describe('handler permissions', () => {
       else expect(glue).toEqual([]);
     }
     expect(
-      grants('commit').some(([a]) => a === 'glue:DeleteTable' || a === 'glue:DeleteDatabase'),
+      grants('commit').some(([a]) =>
+        ['glue:DeleteTable', 'glue:DeleteDatabase', 'glue:CreateDatabase'].includes(a),
+      ),
     ).toBe(false);
   });
 });
