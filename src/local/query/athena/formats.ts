@@ -63,15 +63,18 @@ export function jodaToStrftime(pattern: string): string | undefined {
   for (let i = 0; i < pattern.length;) {
     const ch = pattern[i]!;
     if (ch === "'") {
-      const end = pattern.indexOf("'", i + 1);
-      if (end === i + 1) {
-        out += "'";
-        i += 2;
-        continue;
+      // Quoted text; '' is a quote, inside or outside quoted text.
+      let j = i + 1;
+      let text = '';
+      for (; j < pattern.length; j++) {
+        if (pattern[j] !== "'") text += pattern[j];
+        else if (pattern[j + 1] === "'") {
+          text += "'";
+          j++;
+        } else break;
       }
-      const text = pattern.slice(i + 1, end < 0 ? pattern.length : end);
-      out += text.replace(/%/g, '%%');
-      i = end < 0 ? pattern.length : end + 1;
+      out += j === i + 1 ? "'" : text.replace(/%/g, '%%');
+      i = j + 1;
       continue;
     }
     if (/[A-Za-z]/.test(ch)) {
