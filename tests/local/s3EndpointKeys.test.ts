@@ -26,6 +26,7 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   UploadPartCommand,
+  UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -252,6 +253,69 @@ describe('multipart ETag', () => {
     const listed = await client.send(new ListObjectsV2Command({ Bucket: B, Prefix: 'mp/' }));
     expect(listed.Contents?.[0]?.ETag).toBe(expected);
     expect((await get('mp/two-parts.bin')).equals(Buffer.concat(parts))).toBe(true);
+  });
+
+  it('UploadPartCopy copies the source bytes (whole, or a range) into a part', async () => {
+    const source = Buffer.concat([Buffer.alloc(5 * 1024 * 1024, 'x'), Buffer.from('0123456789')]);
+    await put('mp/source.bin', source);
+    const { UploadId } = await client.send(
+      new CreateMultipartUploadCommand({ Bucket: B, Key: 'mp/copied.bin' }),
+    );
+    const whole = await client.send(
+      new UploadPartCopyCommand({
+        Bucket: B,
+        Key: 'mp/copied.bin',
+        UploadId,
+        PartNumber: 1,
+        CopySource: `${B}/mp/source.bin`,
+      }),
+    );
+    const ranged = await client.send(
+      new UploadPartCopyCommand({
+        Bucket: B,
+        Key: 'mp/copied.bin',
+        UploadId,
+        PartNumber: 2,
+        CopySource: `${B}/mp/source.bin`,
+        CopySourceRange: `bytes=${source.length - 4}-${source.length - 1}`,
+      }),
+    );
+    const md5hex = (b: Buffer) => createHash('md5').update(b).digest('hex');
+    expect(whole.CopyPartResult?.ETag).toBe(`"${md5hex(source)}"`);
+    expect(ranged.CopyPartResult?.ETag).toBe(`"${md5hex(Buffer.from('6789'))}"`);
+    await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: B,
+        Key: 'mp/copied.bin',
+        UploadId,
+        MultipartUpload: {
+          Parts: [
+            { ETag: whole.CopyPartResult!.ETag, PartNumber: 1 },
+            { ETag: ranged.CopyPartResult!.ETag, PartNumber: 2 },
+          ],
+        },
+      }),
+    );
+    const copied = await get('mp/copied.bin');
+    expect(copied.equals(Buffer.concat([source, Buffer.from('6789')]))).toBe(true);
+    const stale = await client
+      .send(
+        new UploadPartCopyCommand({
+          Bucket: B,
+          Key: 'mp/copied.bin',
+          UploadId: (
+            await client.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'mp/c2' }))
+          ).UploadId,
+          PartNumber: 1,
+          CopySource: `${B}/mp/source.bin`,
+          CopySourceIfMatch: '"00000000000000000000000000000000"',
+        }),
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e as { name?: string },
+      );
+    expect(stale?.name).toBe('PreconditionFailed');
   });
 
   it('refuses a part ETag that does not match (InvalidPart)', async () => {

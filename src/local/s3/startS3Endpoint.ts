@@ -30,6 +30,7 @@ import { KeyLocks } from './keyLocks.js';
 import { HashedKeyStore } from './HashedKeyStore.js';
 import { listObjectsMiddleware } from './listObjects.js';
 import { requestTarget } from './requestTarget.js';
+import { uploadPartCopyMiddleware } from './uploadPartCopy.js';
 import { migrateLayout } from './migrateLayout.js';
 import type { WriteGuard, WriteRecord } from './writeRecord.js';
 import { WriteGate } from './writeGate.js';
@@ -227,7 +228,11 @@ export async function startS3Endpoint(options: S3EndpointOptions): Promise<S3End
       })(),
     );
   };
-  app.middleware.unshift(gateMiddleware, listObjectsMiddleware(store));
+  app.middleware.unshift(
+    gateMiddleware,
+    listObjectsMiddleware(store),
+    uploadPartCopyMiddleware(store),
+  );
 
   const handle = app.callback();
   const server = http.createServer((req, res) => {
