@@ -210,6 +210,29 @@ describe('the console in Chromium', () => {
   });
 
   it('lists tables and views, and shows a table with columns, partitions and a preview', async () => {
+    // users merges: its rejected rows get a table with reasons, its latest versions a _current view.
+    await rig.twin.store.put(
+      rig.twin.config.buckets.ingest,
+      'users.csv',
+      await readFile(path.join(SAMPLES, 'users.csv')),
+      'text/csv',
+    );
+    const { executions } = await rig.twin.runner.listExecutions({});
+    const users = executions.find((e) => e.name.startsWith('users_csv'))!;
+    expect((await rig.twin.runner.waitForExecution(users.executionArn)).status).toBe('SUCCEEDED');
+    await page.goto(`${rig.console.consoleUrl}#/tables`);
+    await page.waitForSelector('[data-testid=tables] tr[data-table=users_current]');
+    expect(await page.textContent('[data-testid=tables] tr[data-table=users_current]')).toMatch(
+      /view/,
+    );
+    await screenshot('tables');
+    await page.click('[data-testid=tables] tr[data-table=users_rejected]');
+    await page.waitForSelector('[data-testid=reject-reasons] tbody tr');
+    expect(await page.locator('[data-testid=reject-reasons] tbody tr').count()).toBeGreaterThan(0);
+    await screenshot('table-rejected');
+    await page.goto(`${rig.console.consoleUrl}#/table/users_current`);
+    await page.waitForSelector('[data-testid=view-sql]');
+    expect(await page.textContent('[data-testid=view-sql]')).toMatch(/SELECT/i);
     await page.goto(`${rig.console.consoleUrl}#/tables`);
     await page.waitForSelector('[data-testid=tables] tr[data-table=jobs]');
     await page.click('[data-testid=tables] tr[data-table=jobs]');
