@@ -341,7 +341,8 @@ describe('fault injection', () => {
   );
 });
 
-describe('chunked files', () => {
+describe('chunked files', async () => {
+  const contracts = await loadContracts('schemas');
   function bigUsers(rows: number): string {
     const lines = ['id,email,name,country,created_at,updated_at'];
     for (let i = 1; i <= rows; i++) {
@@ -379,6 +380,27 @@ describe('chunked files', () => {
       const rows = (s: RunSummary) =>
         s.partitions.map((p) => `${p.table}/${name(p)}=${p.rows}`).sort();
       expect(rows(b)).toEqual(rows(a));
+    },
+  );
+
+  it.each([
+    ['inline Map', 8 * 1024],
+    ['Distributed Map', 1024],
+  ])(
+    'a chunk at fault (%s) quarantines the whole file with its error',
+    async (_what, chunkBytes) => {
+      // Users by the hour of created_at, at most 3 partitions a file: every chunk spreads over 5.
+      const users = contracts.find((c) => c.dataset === 'users')!;
+      const strict = {
+        ...users,
+        partitioning: { time: 'created_at', grain: 'hour' as const, maxPartitionsPerFile: 3 },
+      };
+      const { deps, store } = await setup({ chunkBytes, contracts: [strict] });
+      const { runner } = ingestRunner(deps);
+      const result = await run(runner, await upload(store, 'users.csv', bigUsers(600)));
+      expect(result).toMatchObject({ status: 'FAILED', error: 'PartitionLimitExceededError' });
+      expect(store.bytes(BUCKETS.quarantine, 'users/users.csv')).toBeDefined();
+      expect(await keys(store, BUCKETS.curated, 'users/')).toEqual([]);
     },
   );
 });
