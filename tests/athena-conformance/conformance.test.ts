@@ -40,6 +40,8 @@ async function check(c: AthenaCase): Promise<void> {
     );
     expect(err?.name, `${c.sql} should be refused`).toBe('QueryError');
     expect(err?.message).toContain(c.error);
+    const code = /^([A-Z_]+): /.exec(c.error)?.[1];
+    if (code) expect((err as { code?: string }).code).toBe(code);
     return;
   }
   const result = await fixture.engine.query(c.sql);

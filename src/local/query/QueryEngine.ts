@@ -174,7 +174,8 @@ export class QueryEngine {
         rows: answer.rows,
       };
     } catch (err) {
-      if (err instanceof MetadataTableNotFound) throw new QueryError(err.message, { sql });
+      if (err instanceof MetadataTableNotFound)
+        throw new QueryError(err.message, { sql, code: 'TABLE_NOT_FOUND' });
       throw err;
     }
   }

@@ -184,4 +184,11 @@ export const NUMBER_CASES: AthenaCase[] = [
     rows: [[123, 1.5, 2.5]],
     source: CONVERSION,
   },
+  {
+    name: 'CAST to a decimal and round of a decimal round half up',
+    sql: `SELECT CAST(2.345 AS decimal(10,2)) AS a, CAST(2.345e0 AS decimal(10,2)) AS b, CAST(-2.345 AS decimal(10,2)) AS c, CAST(7.5 AS bigint) AS d`,
+    columns: ['a:decimal(10,2)', 'b:decimal(10,2)', 'c:decimal(10,2)', 'd:bigint'],
+    rows: [[2.35, 2.35, -2.35, 8]],
+    source: DECIMAL,
+  },
 ];

@@ -266,4 +266,11 @@ export const QUERY_CASES: AthenaCase[] = [
     rows: [[5, 5]],
     source: `${ATHENA}/partitions.html`,
   },
+  {
+    name: 'NULLs sort last, ascending and descending',
+    sql: `SELECT note FROM orders ORDER BY note DESC`,
+    columns: ['note:varchar'],
+    rows: [['rush'], ['gift wrap'], ['first order'], [null], [null]],
+    source: `${TRINO}/sql/select.html#order-by-clause`,
+  },
 ];

@@ -193,4 +193,11 @@ export const STRING_CASES: AthenaCase[] = [
     rows: [[null, null]],
     source: CONDITIONAL,
   },
+  {
+    name: 'substr from the end, strpos without a match, position, case-sensitive LIKE',
+    sql: `SELECT substr('hello', -3) AS s, strpos('abc', 'z') AS p, position('b' IN 'abc') AS q, 'a' LIKE 'A' AS l`,
+    columns: ['s:varchar', 'p:bigint', 'q:bigint', 'l:boolean'],
+    rows: [['llo', 0, 2, false]],
+    source: STRING,
+  },
 ];
