@@ -158,18 +158,24 @@ function usersFile(ids: number[], tag: string): string {
   ].join('\n');
 }
 
-/** A store whose first manifest write waits for `gate` before it is attempted. */
+/**
+ * A store whose first manifest write waits for `gate` before it is attempted; `reached` resolves
+ * when that write arrives.
+ */
 function holdingFirstManifestWrite(store: MemoryObjectStore, gate: Promise<void>) {
   let held = false;
+  let arrived = () => {};
+  const reached = new Promise<void>((r) => (arrived = r));
   const wrapped: ObjectStore = Object.create(store) as ObjectStore;
   wrapped.put = async (bucket, key, ...rest) => {
     if (!held && key.startsWith('_manifests/')) {
       held = true;
+      arrived();
       await gate;
     }
     return store.put(bucket, key, ...rest);
   };
-  return wrapped;
+  return { store: wrapped, reached };
 }
 
 describe('two Commits of one key at once', () => {
@@ -184,10 +190,11 @@ describe('two Commits of one key at once', () => {
 
     let release = () => {};
     const gate = new Promise<void>((r) => (release = r));
-    const held = { ...h.deps, store: holdingFirstManifestWrite(h.store, gate) };
+    const holding = holdingFirstManifestWrite(h.store, gate);
+    const held = { ...h.deps, store: holding.store };
     const [first, second] = holdTheOlder ? [one, two] : [two, one];
     const firstRun = commit({ ...first, executionId: holdTheOlder ? 'exec-v1' : 'exec-v2' }, held);
-    await new Promise((r) => setTimeout(r, 20)); // the first reaches its manifest write and waits
+    await holding.reached; // the first is at its manifest write, waiting
     const secondSummary = await commit(
       { ...second, executionId: holdTheOlder ? 'exec-v2' : 'exec-v1' },
       held,
