@@ -3,7 +3,9 @@
  * records it as `consoleUrl`, the URL answers with the page and the bare address does not.
  * Runs the real `bin/lake.js` in a child process, stopped with SIGINT as a user's Ctrl-C.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -63,5 +65,41 @@ describe('lake dev and its console', () => {
       child.kill('SIGINT');
     }
     expect(await exited).toBe(0);
+  });
+
+  it('exits 3 with a hint when the console port asked for is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    const stateDir = await tempDir('dev-console-taken');
+    try {
+      const r = await promisify(execFile)(
+        'node',
+        [
+          path.join(ROOT, 'bin/lake.js'),
+          '--dir',
+          stateDir,
+          '--port',
+          '0',
+          '--schemas',
+          SCHEMAS,
+          'dev',
+          '--no-samples',
+          '--once',
+          '--console-port',
+          String(port),
+        ],
+        { cwd: ROOT, timeout: 60_000 },
+      ).then(
+        () => ({ code: 0, stderr: '' }),
+        (err: { code: number; stderr: string }) => err,
+      );
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(new RegExp(`console port ${port} is in use`));
+      expect(r.stderr).toMatch(/hint: pass --console-port N/);
+    } finally {
+      taken.close();
+      await removeDir(stateDir);
+    }
   });
 });

@@ -86,6 +86,7 @@ export async function dev(
   let twin: Awaited<ReturnType<typeof startTwin>>;
   let control: Awaited<ReturnType<typeof startControlServer>>;
   let consoleServer: ConsoleServer | undefined;
+  let consoleError: string | undefined;
   try {
     twin = await startTwin(config, { listen: true, verboseLogs: options.verbose ?? false });
     // A fresh random token per start; twin.json (0600) hands it to the lake commands.
@@ -102,9 +103,19 @@ export async function dev(
         options.consolePort ?? 0,
         options.consolePortIsDefault ?? options.consolePort === undefined,
       ).catch(async (err: unknown) => {
+        const e = err as NodeJS.ErrnoException;
+        // A port asked for and taken is the user's to fix; anything else leaves the twin serving.
+        if (e.code !== 'EADDRINUSE') {
+          consoleError = e.message;
+          return undefined;
+        }
         await control.close();
         await twin.close();
-        throw err;
+        throw new CliError(
+          `console port ${options.consolePort} is in use by another program`,
+          EXIT.unavailable,
+          'pass --console-port N (0 picks a free one), or --no-console',
+        );
       });
     }
   } catch (err) {
@@ -142,6 +153,7 @@ export async function dev(
   );
   print(`  query         npm run lake -- query 'SELECT * FROM users LIMIT 5'`);
   if (consoleServer) print(`  console       ${consoleServer.consoleUrl}`);
+  else if (consoleError) print(`  console       not served: ${consoleError}`);
   if (twin.orphans.length) {
     print(
       `  ${twin.orphans.length} execution(s) were running when the twin last stopped; now ABORTED: redrive with lake redrive ID`,
