@@ -192,4 +192,11 @@ export const DATETIME_CASES: AthenaCase[] = [
     rows: [[3]],
     source: DT,
   },
+  {
+    name: 'millisecond is the millisecond of the second',
+    sql: `SELECT millisecond(ordered_at) AS ms, second(ordered_at) AS s FROM orders WHERE id = 1`,
+    columns: ['ms:bigint', 's:bigint'],
+    rows: [[250, 0]],
+    source: DT,
+  },
 ];

@@ -191,4 +191,11 @@ export const NUMBER_CASES: AthenaCase[] = [
     rows: [[2.35, 2.35, -2.35, 8]],
     source: DECIMAL,
   },
+  {
+    name: 'nan(), infinity(), is_nan, is_finite, truncate',
+    sql: `SELECT is_nan(nan()) AS n, is_infinite(infinity()) AS i, is_finite(1e0) AS f, truncate(-2.7e0) AS t`,
+    columns: ['n:boolean', 'i:boolean', 'f:boolean', 't:double'],
+    rows: [[true, true, true, -2]],
+    source: MATH,
+  },
 ];

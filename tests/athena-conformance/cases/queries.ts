@@ -273,4 +273,18 @@ export const QUERY_CASES: AthenaCase[] = [
     rows: [['rush'], ['gift wrap'], ['first order'], [null], [null]],
     source: `${TRINO}/sql/select.html#order-by-clause`,
   },
+  {
+    name: 'array_position is 0 when absent; array_remove, array_union, array_except, arrays_overlap',
+    sql: `SELECT array_position(ARRAY[5, 6], 6) AS a, array_position(ARRAY[5, 6], 7) AS b, array_remove(ARRAY[1, 2, 1], 1) AS r, array_union(ARRAY[1, 2], ARRAY[2, 3]) AS u, array_except(ARRAY[1, 2, 3], ARRAY[2]) AS e, arrays_overlap(ARRAY[1, 2], ARRAY[2, 9]) AS o`,
+    columns: [
+      'a:bigint',
+      'b:bigint',
+      'r:array(integer)',
+      'u:array(integer)',
+      'e:array(integer)',
+      'o:boolean',
+    ],
+    rows: [[2, 0, [2], [1, 2, 3], [1, 3], true]],
+    source: ARRAY,
+  },
 ];
