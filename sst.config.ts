@@ -18,12 +18,17 @@ export default $config({
     const { createStorage } = await import('./stacks/storage.js');
     const { createPipeline } = await import('./stacks/pipeline.js');
     const { createCatalog } = await import('./stacks/catalog.js');
+    const { createOperations } = await import('./stacks/operations.js');
 
     const names = stageNames($app.stage, $app.name);
     const contracts = await loadContracts('schemas');
     const storage = createStorage();
     const pipeline = createPipeline(storage, names);
     const catalog = createCatalog(storage, names, contracts, pipeline.stateMachine.arn);
+    // LAKE_ALARM_EMAIL=ops@example.com npx sst deploy --stage dev: alarms also go to that address.
+    const operations = createOperations(pipeline, names, {
+      alarmEmail: process.env.LAKE_ALARM_EMAIL || undefined,
+    });
 
     return {
       stage: $app.stage,
@@ -35,6 +40,8 @@ export default $config({
       database: catalog.database.name,
       workgroup: catalog.workgroup.name,
       stateMachineArn: pipeline.stateMachine.arn,
+      deadLetterQueueUrl: pipeline.deadLetterQueue.url,
+      alarmTopicArn: operations.alarmTopic.arn,
     };
   },
 });

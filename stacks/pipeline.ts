@@ -14,6 +14,11 @@ import {
 } from './documents/policies.js';
 import type { ArnContext } from './documents/policies.js';
 import { renderIngestDefinition } from './documents/stateMachine.js';
+import {
+  deadLetterQueuePolicy,
+  DLQ_RETENTION_SECONDS,
+  INGEST_RETRY_POLICY,
+} from './documents/operations.js';
 import type { IngestFunctionArns } from './documents/stateMachine.js';
 import type { StageNames } from '../src/aws/stageNames.js';
 import { loadIngestTemplate } from '../workflows/render.js';
@@ -23,6 +28,8 @@ import type { Storage } from './storage.js';
 export interface Pipeline {
   functions: sst.aws.Function[];
   stateMachine: aws.sfn.StateMachine;
+  /** Ingest events EventBridge could not deliver to the state machine. */
+  deadLetterQueue: aws.sqs.Queue;
 }
 
 /** Create the handlers, the state machine (role, log group) and the EventBridge rule (role, target). */
@@ -30,8 +37,8 @@ export function createPipeline(storage: Storage, names: StageNames): Pipeline {
   const ctx = arnContext();
   const functions = createFunctions(storage, names, ctx);
   const stateMachine = createStateMachine(functions, names, ctx);
-  createIngestRule(storage, stateMachine, ctx);
-  return { functions, stateMachine };
+  const deadLetterQueue = createIngestRule(storage, stateMachine, names, ctx);
+  return { functions, stateMachine, deadLetterQueue };
 }
 
 /** Partition, region and account of the deployment, for ARNs of things the stack does not create. */
@@ -75,6 +82,7 @@ function createFunctions(
               curatedBucket: curated,
               quarantineBucket: quarantine,
               database: names.database,
+              stage: $app.stage,
             },
             spec.name,
           ),
@@ -146,11 +154,13 @@ function createStateMachine(
   );
 }
 
+/** The rule, its role and its target, with a retry policy and an encrypted dead-letter queue. */
 function createIngestRule(
   storage: Storage,
   stateMachine: aws.sfn.StateMachine,
+  names: StageNames,
   ctx: $util.Output<ArnContext>,
-): void {
+): aws.sqs.Queue {
   const rule = new aws.cloudwatch.EventRule('IngestObjectCreated', {
     description: 'S3 Object Created in the ingest bucket starts the ingest state machine',
     eventPattern: storage.ingest.name.apply((bucket) =>
@@ -166,11 +176,25 @@ function createIngestRule(
     role: role.id,
     policy: stateMachine.arn.apply((arn) => JSON.stringify(startExecutionPolicy(arn))),
   });
+  // SSE-SQS: EventBridge can write to it (it could not use the AWS-managed aws/sqs KMS key).
+  const deadLetterQueue = new aws.sqs.Queue('IngestDeadLetters', {
+    name: names.deadLetterQueue,
+    sqsManagedSseEnabled: true,
+    messageRetentionSeconds: DLQ_RETENTION_SECONDS,
+  });
+  new aws.sqs.QueuePolicy('IngestDeadLettersFromRule', {
+    queueUrl: deadLetterQueue.url,
+    policy: $util
+      .all([deadLetterQueue.arn, rule.arn])
+      .apply(([queue, ruleArn]) => JSON.stringify(deadLetterQueuePolicy(queue, ruleArn))),
+  });
   new aws.cloudwatch.EventTarget('IngestStartsStateMachine', {
     rule: rule.name,
     arn: stateMachine.arn,
     roleArn: role.arn,
-    // EventBridge retries delivery for a day before it gives up on an upload's event.
-    retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
+    // EventBridge retries delivery for a day, then keeps the event in the dead-letter queue.
+    retryPolicy: INGEST_RETRY_POLICY,
+    deadLetterConfig: { arn: deadLetterQueue.arn },
   });
+  return deadLetterQueue;
 }

@@ -27,6 +27,10 @@ export interface StageNames {
   stateMachine: string;
   /** CloudWatch log group of the state machine (Step Functions wants the `/aws/vendedlogs/` prefix). */
   stateMachineLogGroup: string;
+  /** SQS queue of the ingest events EventBridge could not deliver (the CLI finds it by name). */
+  deadLetterQueue: string;
+  /** SNS topic the stage's alarms notify. */
+  alarmTopic: string;
 }
 
 /** The deterministic resource names of a stage. */
@@ -38,6 +42,8 @@ export function stageNames(stage: string, app: string = APP_NAME): StageNames {
     workgroup: lower,
     stateMachine: `${lower}-ingest`,
     stateMachineLogGroup: `/aws/vendedlogs/states/${lower}-ingest`,
+    deadLetterQueue: `${lower}-ingest-dlq`,
+    alarmTopic: `${lower}-alarms`,
   };
 }
 

@@ -2,24 +2,23 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { depsFromEnv } from './depsFromEnv.js';
 import type { PipelineDeps } from './deps.js';
+import { METRICS_NAMESPACE, runMetrics } from './runMetrics.js';
 
 const logger = new Logger({ serviceName: 'lake' });
-const metrics = new Metrics({ namespace: 'Lake', serviceName: 'lake' });
+// `stage` is a dimension, so each stage's alarms watch only their own runs.
+const metrics = new Metrics({
+  namespace: METRICS_NAMESPACE,
+  serviceName: 'lake',
+  defaultDimensions: { stage: process.env.LAKE_STAGE ?? 'local' },
+});
 const stepLogger = {
   info: (message: string, extra?: Record<string, unknown>) => logger.info(message, extra ?? {}),
   warn: (message: string, extra?: Record<string, unknown>) => logger.warn(message, extra ?? {}),
 };
 
-/** Row counters of a run summary; each becomes a CloudWatch metric (from Commit only, so chunks are not counted twice). */
-const COUNTERS = {
-  rowsRead: 'RowsRead',
-  rowsCurated: 'RowsCurated',
-  rowsRejected: 'RowsRejected',
-} as const;
-
 /**
  * Wrap a pipeline step as a Lambda handler: dependencies from the environment, structured logs
- * with the request id (and a WARN per warning the result carries), row metrics, and errors rethrown untouched so their `name` reaches the
+ * with the request id (and a WARN per warning the result carries), run metrics (`runMetrics.ts`), and errors rethrown untouched so their `name` reaches the
  * state machine as the `errorType` its Retry and Catch match.
  * @example export const handler = lambdaHandler('validate', validate);
  */
@@ -38,17 +37,13 @@ export function lambdaHandler<I, O>(
       const warnings = (result as { warnings?: unknown } | undefined)?.warnings;
       if (Array.isArray(warnings))
         for (const w of warnings) if (typeof w === 'string') logger.warn(w);
-      for (const [field, metric] of Object.entries(COUNTERS)) {
-        const value = (result as Record<string, unknown> | undefined)?.[field];
-        if (typeof value === 'number' && step === 'commit')
-          metrics.addMetric(metric, MetricUnit.Count, value);
-      }
+      const points = runMetrics(step, event, result);
+      for (const m of points) metrics.addMetric(m.name, MetricUnit[m.unit], m.value);
+      if (points.length) metrics.publishStoredMetrics();
       return result;
     } catch (err) {
       logger.error('step failed', err as Error);
       throw err;
-    } finally {
-      if (step === 'commit') metrics.publishStoredMetrics();
     }
   };
 }

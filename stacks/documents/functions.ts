@@ -90,10 +90,18 @@ export const TRANSFORM_NODE_OPTIONS = '--max-semi-space-size=2';
  * also gets `NODE_OPTIONS` (see `TRANSFORM_NODE_OPTIONS`).
  */
 export function handlerEnvironment(
-  names: { rawBucket: string; curatedBucket: string; quarantineBucket: string; database: string },
+  names: {
+    rawBucket: string;
+    curatedBucket: string;
+    quarantineBucket: string;
+    database: string;
+    /** The `stage` dimension of the run metrics (`src/pipeline/runMetrics.ts`). */
+    stage?: string;
+  },
   handler?: HandlerName,
 ): Record<string, string> {
   return {
+    ...(names.stage ? { LAKE_STAGE: names.stage } : {}),
     RAW_BUCKET: names.rawBucket,
     CURATED_BUCKET: names.curatedBucket,
     QUARANTINE_BUCKET: names.quarantineBucket,

@@ -7,6 +7,8 @@
 export interface PolicyStatement {
   Sid?: string;
   Effect: 'Allow' | 'Deny';
+  /** Resource policies only (a queue's, a key's). */
+  Principal?: Record<string, string>;
   Action: string[];
   Resource: string[];
   Condition?: Record<string, Record<string, string | string[]>>;

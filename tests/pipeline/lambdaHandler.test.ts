@@ -39,4 +39,44 @@ describe('lambdaHandler', () => {
     const logs = await logsOf(() => handler({}));
     expect(logs.filter((l) => l.level === 'WARN')).toEqual([]);
   });
+
+  it('publishes a committed run as EMF metrics in the Lake namespace, with service and stage', async () => {
+    const handler = lambdaHandler('commit', async () => ({
+      rowsRead: 10,
+      rowsCurated: 8,
+      rowsRejected: 2,
+      superseded: false,
+    }));
+    const input = { source: { size: 1234, ingestedAt: new Date(Date.now() - 5000).toISOString() } };
+    const logs = await logsOf(() => handler(input as never));
+    const emf = logs.find((l) => '_aws' in l)!;
+    const meta = (emf._aws as { CloudWatchMetrics: Array<Record<string, unknown>> })
+      .CloudWatchMetrics[0]!;
+    expect(meta.Namespace).toBe('Lake');
+    expect((meta.Dimensions as string[][])[0]).toEqual(
+      expect.arrayContaining(['service', 'stage']),
+    );
+    expect(emf).toMatchObject({
+      service: 'lake',
+      RowsRead: 10,
+      RowsCurated: 8,
+      RowsRejected: 2,
+      BytesIngested: 1234,
+      FilesCommitted: 1,
+    });
+    expect(emf.IngestLatency as number).toBeGreaterThanOrEqual(5000);
+  });
+
+  it('counts a quarantined file once, and nothing for a superseded commit or other steps', async () => {
+    const q = lambdaHandler('quarantine', async () => ({ copied: true }));
+    const logs = await logsOf(() => q({ event: { detail: { object: { size: 7 } } } } as never));
+    expect(logs.find((l) => '_aws' in l)).toMatchObject({
+      FilesQuarantined: 1,
+      BytesQuarantined: 7,
+    });
+    const s = lambdaHandler('commit', async () => ({ rowsRead: 3, superseded: true }));
+    const v = lambdaHandler('validate', async () => ({ rows: 3 }));
+    const quiet = [...(await logsOf(() => s({}))), ...(await logsOf(() => v({})))];
+    expect(quiet.filter((l) => '_aws' in l)).toEqual([]);
+  });
 });

@@ -237,6 +237,8 @@ describe('storage, functions and names', () => {
       workgroup: 'lake-pr-42',
       stateMachine: 'lake-pr-42-ingest',
       stateMachineLogGroup: '/aws/vendedlogs/states/lake-pr-42-ingest',
+      deadLetterQueue: 'lake-pr-42-ingest-dlq',
+      alarmTopic: 'lake-pr-42-alarms',
     });
     expect(() => checkStage('a b')).toThrow();
     expect(() => checkStage('1abc')).toThrow();

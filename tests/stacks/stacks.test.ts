@@ -96,6 +96,7 @@ beforeAll(async () => {
   const { createStorage } = await import('../../stacks/storage.js');
   const { createPipeline } = await import('../../stacks/pipeline.js');
   const { createCatalog } = await import('../../stacks/catalog.js');
+  const { createOperations } = await import('../../stacks/operations.js');
   const names = stageNames('test');
   const storage = createStorage();
   const pipeline = createPipeline(storage, names);
@@ -105,6 +106,7 @@ beforeAll(async () => {
     await loadContracts('schemas'),
     pipeline.stateMachine.arn,
   );
+  createOperations(pipeline, names, { alarmEmail: 'ops@example.com' });
   outputs = {
     stateMachineArn: await value(pipeline.stateMachine.arn),
     database: await value(catalog.database.name),
@@ -245,5 +247,86 @@ describe('stacks under Pulumi mocks', () => {
     expect(wg.inputs.configuration.resultConfiguration.outputLocation).toBe(
       's3://lake-test-athenaresults-abc123/results/',
     );
+  });
+
+  it('keeps undeliverable ingest events in an encrypted dead-letter queue only the rule may write', async () => {
+    const queue = one('aws:sqs/queue:Queue');
+    expect(queue.inputs).toMatchObject({
+      name: 'lake-test-ingest-dlq',
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 14 * 24 * 3600,
+    });
+    const target = one('aws:cloudwatch/eventTarget:EventTarget');
+    expect(target.inputs.deadLetterConfig).toEqual({
+      arn: `arn:aws:test:${REGION}:${ACCOUNT}:IngestDeadLetters`,
+    });
+    expect(target.inputs.retryPolicy).toEqual({
+      maximumEventAgeInSeconds: 86_400,
+      maximumRetryAttempts: 185,
+    });
+    const policy = JSON.parse(
+      one('aws:sqs/queuePolicy:QueuePolicy').inputs.policy as string,
+    ) as PolicyDocument;
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: ['sqs:SendMessage'],
+        Resource: [`arn:aws:test:${REGION}:${ACCOUNT}:IngestDeadLetters`],
+        Condition: {
+          ArnEquals: { 'aws:SourceArn': `arn:aws:test:${REGION}:${ACCOUNT}:IngestObjectCreated` },
+        },
+      }),
+    ]);
+  });
+
+  it('alarms to a KMS-encrypted topic with the configured e-mail: executions, quarantine, dead letters, each Lambda', () => {
+    const topic = one('aws:sns/topic:Topic');
+    expect(topic.inputs).toMatchObject({
+      name: 'lake-test-alarms',
+      kmsMasterKeyId: `arn:aws:test:${REGION}:${ACCOUNT}:AlarmTopicKey`,
+    });
+    const key = JSON.parse(one('aws:kms/key:Key').inputs.policy as string) as {
+      Statement: Array<{ Principal: unknown; Action: unknown }>;
+    };
+    expect(key.Statement.map((s) => s.Principal)).toContainEqual({
+      Service: 'cloudwatch.amazonaws.com',
+    });
+    expect(one('aws:sns/topicSubscription:TopicSubscription').inputs).toMatchObject({
+      protocol: 'email',
+      endpoint: 'ops@example.com',
+    });
+    const alarms = byType('aws:cloudwatch/metricAlarm:MetricAlarm');
+    expect(alarms).toHaveLength(4 + 2 * HANDLERS.length);
+    const by = (metric: string) => alarms.filter((a) => a.inputs.metricName === metric);
+    expect(by('ExecutionsFailed')[0]!.inputs.dimensions).toEqual({
+      StateMachineArn: outputs.stateMachineArn,
+    });
+    expect(by('FilesQuarantined')[0]!.inputs).toMatchObject({
+      namespace: 'Lake',
+      dimensions: { service: 'lake', stage: 'test' },
+    });
+    expect(by('ApproximateNumberOfMessagesVisible')[0]!.inputs.dimensions).toEqual({
+      QueueName: 'lake-test-ingest-dlq',
+    });
+    expect(
+      by('Errors')
+        .map((a) => (a.inputs.dimensions as { FunctionName: string }).FunctionName)
+        .sort(),
+    ).toEqual(HANDLERS.map((h) => `lake-test-${h.component}`).sort());
+    expect(by('Throttles')).toHaveLength(HANDLERS.length);
+    for (const a of alarms) {
+      expect(a.inputs.alarmActions).toEqual([`arn:aws:test:${REGION}:${ACCOUNT}:AlarmTopic`]);
+      expect(a.inputs).toMatchObject({ threshold: 1, treatMissingData: 'notBreaching' });
+    }
+  });
+
+  it('gives every handler its stage for the metrics dimension', async () => {
+    expect(functions).toHaveLength(HANDLERS.length);
+    for (const f of functions)
+      expect(await value(f.args.environment as pulumi.Input<Record<string, string>>)).toMatchObject(
+        {
+          LAKE_STAGE: 'test',
+        },
+      );
   });
 });
