@@ -175,6 +175,12 @@ describe('the console in Chromium', () => {
     expect(await grid.locator('th').allTextContents()).toEqual(['n', 'first']);
     expect(await grid.locator('tbody td').allTextContents()).toEqual(['40', '1']);
     await screenshot('query');
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 10_000 }),
+      page.click('[data-testid=download-csv]'),
+    ]);
+    expect(download.suggestedFilename()).toBe('query.csv');
+    expect(await readFile((await download.path())!, 'utf8')).toBe('n,first\n40,1');
     await page.fill('[data-testid=sql]', 'SELEC x');
     await page.click('[data-testid=run-query]');
     const error = (await page.locator('[data-testid=query-error]').textContent()) ?? '';
