@@ -131,44 +131,61 @@ export async function startTwin(config: TwinConfig, options: StartTwinOptions = 
   };
 
   const store = new S3ObjectStore(createS3Client({ endpoint: s3.endpoint }));
-  const catalog = new LocalCatalog(paths.catalog);
-  const values: Record<string, string> = {};
-  const lambdas: Record<string, Handler> = {};
-  for (const [placeholder, fn] of Object.entries(TWIN_FUNCTIONS)) {
-    values[placeholder] = functionArn(fn.name);
-    lambdas[functionArn(fn.name)] = (await fn.load()).handler as Handler;
+  let started: Awaited<ReturnType<typeof wire>>;
+  try {
+    started = await wire();
+  } catch (err) {
+    // A twin that cannot start leaves no endpoint listening and the environment as it was.
+    await s3.close();
+    store.client.destroy();
+    restoreEnvironment();
+    throw err;
   }
-  const runner = new WorkflowRunner({
-    definition: renderDefinition(loadIngestTemplate(), values) as unknown as AslDefinition,
-    name: 'lake-ingest',
-    lambdas,
-    store: new FileExecutionStore(paths.executions),
-    objectReader: async (bucket: string, key: string) => {
-      const parts: Uint8Array[] = [];
-      for await (const p of await store.get(bucket, key)) parts.push(p);
-      return Buffer.concat(parts).toString('utf8');
-    },
-  });
-  const orphans = await runner.abortOrphans(
-    'the local twin stopped while this execution was running',
-  );
+  const { catalog, runner, orphans, unsubscribe, reconcile, reconciled } = started;
 
-  const rule: ObjectCreatedRule = {
-    bucket: config.buckets.ingest,
-    region: REGION,
-    account: ACCOUNT,
-  };
-  const ingest = idempotentStarter(runner);
-  let unsubscribe = () => {};
-  if (options.listen !== false) {
-    // The uploader's 200 waits for this: an acknowledged upload has its execution recorded.
-    unsubscribe = subscribeObjectCreated(s3, rule, async (event) => {
-      await ingest.start(event);
+  /** Catalog, handlers, runner, the ingest subscription and the start's reconcile. */
+  async function wire() {
+    const catalog = new LocalCatalog(paths.catalog);
+    const values: Record<string, string> = {};
+    const lambdas: Record<string, Handler> = {};
+    for (const [placeholder, fn] of Object.entries(TWIN_FUNCTIONS)) {
+      values[placeholder] = functionArn(fn.name);
+      lambdas[functionArn(fn.name)] = (await fn.load()).handler as Handler;
+    }
+    const runner = new WorkflowRunner({
+      definition: renderDefinition(loadIngestTemplate(), values) as unknown as AslDefinition,
+      name: 'lake-ingest',
+      lambdas,
+      store: new FileExecutionStore(paths.executions),
+      objectReader: async (bucket: string, key: string) => {
+        const parts: Uint8Array[] = [];
+        for await (const p of await store.get(bucket, key)) parts.push(p);
+        return Buffer.concat(parts).toString('utf8');
+      },
     });
+    const orphans = await runner.abortOrphans(
+      'the local twin stopped while this execution was running',
+    );
+
+    const rule: ObjectCreatedRule = {
+      bucket: config.buckets.ingest,
+      region: REGION,
+      account: ACCOUNT,
+    };
+    const ingest = idempotentStarter(runner);
+    let unsubscribe = () => {};
+    if (options.listen !== false) {
+      // The uploader's 200 waits for this: an acknowledged upload has its execution recorded.
+      unsubscribe = subscribeObjectCreated(s3, rule, async (event) => {
+        await ingest.start(event);
+      });
+    }
+    s3.acceptWrites([config.buckets.ingest]);
+    const reconcile = () => reconcileIngest({ s3, runner, rule, start: ingest.start });
+    const reconciled = (options.reconcile ?? options.listen !== false) ? await reconcile() : [];
+    return { catalog, runner, orphans, unsubscribe, reconcile, reconciled };
   }
-  s3.acceptWrites([config.buckets.ingest]);
-  const reconcile = () => reconcileIngest({ s3, runner, rule, start: ingest.start });
-  const reconciled = (options.reconcile ?? options.listen !== false) ? await reconcile() : [];
+
   let closed: Promise<string[]> | undefined;
   return {
     config,

@@ -4,7 +4,9 @@
  * uploads are in flight; a restart reconciles what was stored without one; nothing is doubled.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -287,6 +289,38 @@ describe('a twin killed while uploads are in flight', () => {
     expectExactlyOnce(counts, acknowledged);
     await twin.close();
   }, 30_000);
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('a twin that cannot start', () => {
+  it('leaves no endpoint listening and the environment as it was', async () => {
+    const dir = await newDir('fail-start');
+    // The execution history folder is a file: the runner cannot read it.
+    await writeFile(path.join(dir, 'executions'), 'not a folder');
+    const before = process.env.S3_ENDPOINT;
+    const port = await freePort();
+    const err = await startTwin({ ...testConfig(dir), port }, { listen: true }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect(process.env.S3_ENDPOINT).toBe(before);
+    // The port is free again: the endpoint it had started was closed.
+    const server = net.createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    await new Promise((r) => server.close(r));
+  });
 });
 
 describe('the endpoint acknowledges a write only after its listeners', () => {
