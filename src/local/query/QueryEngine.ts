@@ -15,6 +15,7 @@ import {
 import { viewSqlOf } from '../../core/catalog/currentView.js';
 import type { PartitionInput, TableInput } from '../../core/catalog/glueTypes.js';
 import type { Catalog } from '../../core/ports.js';
+import { athenaErrorOf } from './athena/duckErrors.js';
 import {
   answerMetadata,
   informationSchemaSql,
@@ -132,6 +133,11 @@ export class QueryEngine {
       try {
         reader = await this.connection.runAndReadAll(translation.sql);
       } catch (err) {
+        const database = this.options.defaultDatabase ?? this.databaseList[0] ?? 'lake';
+        // Positions point into the SQL DuckDB ran: the user's only when it was not rewritten.
+        const athena = athenaErrorOf(messageOf(err), translation.changed ? '' : sql, database);
+        if (athena)
+          throw new QueryError(athena.message, { sql, code: athena.code }, { cause: err });
         throw new QueryError(messageOf(err), { sql }, { cause: err });
       }
       const types = reader.columnTypes();

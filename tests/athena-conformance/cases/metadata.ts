@@ -239,4 +239,22 @@ export const MORE_REFUSAL_CASES: AthenaCase[] = [
     rows: [[3]],
     source: `${TRINO}/functions/comparison.html#range-operator-between`,
   },
+  {
+    name: "an unknown column, in Athena's words",
+    sql: `SELECT nope FROM orders`,
+    error: "COLUMN_NOT_FOUND: line 1:8: Column 'nope' cannot be resolved",
+    source: `${TRINO}/sql/select.html`,
+  },
+  {
+    name: "an unknown table, in Athena's words",
+    sql: `SELECT * FROM nope`,
+    error: "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.lake.nope' does not exist",
+    source: `${ATHENA}/select.html`,
+  },
+  {
+    name: "an unknown function, in Athena's words",
+    sql: `SELECT nofn(1)`,
+    error: "FUNCTION_NOT_FOUND: line 1:8: Function 'nofn' not registered",
+    source: `${TRINO}/functions.html`,
+  },
 ];

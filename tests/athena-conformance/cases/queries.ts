@@ -287,4 +287,11 @@ export const QUERY_CASES: AthenaCase[] = [
     rows: [[2, 0, [2], [1, 2, 3], [1, 3], true]],
     source: ARRAY,
   },
+  {
+    name: 'VALUES rows without parentheses',
+    sql: `SELECT x FROM (VALUES 1, NULL, 3) AS t(x) ORDER BY x`,
+    columns: ['x:integer'],
+    rows: [[1], [3], [null]],
+    source: `${TRINO}/sql/values.html`,
+  },
 ];

@@ -37,7 +37,42 @@ export function tokenize(sql: string): Token[] {
 export function prepareSql(sql: string): string {
   const tokens = tokenize(sql);
   refuseLimitBeforeOffset(sql, tokens);
-  return renameIf(rewriteListagg(stripCatalog(sql, tokens)));
+  return parenthesizeValues(renameIf(rewriteListagg(stripCatalog(sql, tokens))));
+}
+
+const VALUES_END = new Set(['order', 'limit', 'offset', 'union', 'except', 'intersect', 'fetch']);
+
+/** Trino's `VALUES 1, 2, 3` (rows without parentheses) as `VALUES (1), (2), (3)`. */
+function parenthesizeValues(sql: string): string {
+  const tokens = tokenize(sql);
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    if (tokens[i]!.kind !== 'word' || tokens[i]!.text.toLowerCase() !== 'values') continue;
+    const first = nextSolid(tokens, i);
+    if (first < 0 || tokens[first]!.text === '(') continue;
+    const items: Array<[number, number]> = [];
+    let depth = 0;
+    let start = tokens[first]!.start;
+    let j = first;
+    for (; j < tokens.length; j++) {
+      const t = tokens[j]!;
+      if (t.text === '(') depth++;
+      else if (t.text === ')' && depth-- === 0) break;
+      else if (
+        depth === 0 &&
+        (t.text === ';' || (t.kind === 'word' && VALUES_END.has(t.text.toLowerCase())))
+      )
+        break;
+      else if (depth === 0 && t.text === ',') {
+        items.push([start, t.start]);
+        start = t.start + 1;
+      }
+    }
+    const end = j < tokens.length ? tokens[j]!.start : sql.length;
+    items.push([start, end]);
+    const rows = items.map(([a, b]) => `(${sql.slice(a, b).trim()})`).join(', ');
+    return parenthesizeValues(`${sql.slice(0, tokens[first]!.start)}${rows} ${sql.slice(end)}`);
+  }
+  return sql;
 }
 
 /** DuckDB's parser takes `if` with three arguments only; Trino's second form has two. */
