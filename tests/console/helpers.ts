@@ -1,5 +1,6 @@
 /** The console's test rig: a twin on a temp folder, its console, and Debian's Chromium. */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -61,6 +62,9 @@ export async function launchBrowser(): Promise<{
   page: Page;
   close(): Promise<void>;
 }> {
+  await access(CHROMIUM, constants.X_OK).catch(() => {
+    throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium`);
+  });
   const profile = await mkdtemp(path.join(os.tmpdir(), 'lake-console-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
