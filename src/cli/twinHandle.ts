@@ -156,7 +156,9 @@ export async function openTwin(
   if (!lock) return openTwin(config, options); // a lake dev came up meanwhile: use it
   let twin: Twin;
   try {
-    twin = await startTwin(config, { listen: options.listen ?? false });
+    // A one-shot command does its own work only: stored uploads without an execution wait for
+    // `lake dev` or `lake reconcile` (started here, they would be aborted when the command ends).
+    twin = await startTwin(config, { listen: options.listen ?? false, reconcile: false });
   } catch (err) {
     await lock.release();
     const e = err as NodeJS.ErrnoException;

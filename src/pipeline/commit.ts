@@ -9,7 +9,7 @@ import type { Contract } from '../core/contract/types.js';
 import type { ChunkSummary, RunSummary as ChunkRunSummary } from '../core/transform/index.js';
 import { fileStatsOf, summarizeRun } from '../core/transform/index.js';
 import { TerminalError, TransientError } from '../core/errors.js';
-import { PreconditionFailedError } from '../core/storageErrors.js';
+import { ObjectNotFoundError, PreconditionFailedError } from '../core/storageErrors.js';
 import { contractFor } from './contracts.js';
 import type { PipelineDeps } from './deps.js';
 import { chunkSummaryKey, keyIdOf, manifestKey, stagingPrefix, TABLE_SCOPE } from './keys.js';
@@ -113,7 +113,9 @@ export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<Ru
         current ? { ifMatch: current.etag } : { ifNoneMatch: '*' },
       );
     } catch (err) {
-      if (!(err instanceof PreconditionFailedError)) throw err;
+      // S3 answers If-Match on a key that is gone with 404: the manifest changed all the same.
+      if (!(err instanceof PreconditionFailedError || err instanceof ObjectNotFoundError))
+        throw err;
       if (attempt >= MAX_COMMIT_ATTEMPTS)
         throw new CommitConflictError(
           `${source.sourceKey}: ${attempt} concurrent commits of ${mKey} won before this one`,
