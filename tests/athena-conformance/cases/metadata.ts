@@ -257,4 +257,10 @@ export const MORE_REFUSAL_CASES: AthenaCase[] = [
     error: "FUNCTION_NOT_FOUND: line 1:8: Function 'nofn' not registered",
     source: `${TRINO}/functions.html`,
   },
+  {
+    name: 'a varchar literal compared with a CTE column typed date',
+    sql: `WITH x AS (SELECT order_date AS d FROM orders) SELECT count(*) FROM x WHERE d = '2021-01-01'`,
+    error: 'Cannot apply operator: date = varchar(10)',
+    source: `${TRINO}/functions/comparison.html`,
+  },
 ];

@@ -198,4 +198,11 @@ export const NUMBER_CASES: AthenaCase[] = [
     rows: [[true, true, true, -2]],
     source: MATH,
   },
+  {
+    name: 'avg of a decimal column of a subquery keeps its type',
+    sql: `SELECT avg(a) AS m FROM (SELECT amount AS a FROM orders WHERE id <= 2) t`,
+    columns: ['m:decimal(12,2)'],
+    rows: [[15.38]],
+    source: `${TRINO}/functions/aggregate.html#avg`,
+  },
 ];

@@ -488,9 +488,37 @@ function scopeOf(root: AstNode, lookup: TableLookup, result: RewriteResult): Col
       result.changed = true;
     }
   });
-  // A name a subquery or CTE defines may shadow a table's column: its type is not known here.
-  for (const alias of aliases) if (bare.has(alias)) bare.set(alias, null);
-  return { qualified, bare };
+  const scope = { qualified, bare };
+  // Columns of CTEs and subqueries in FROM, typed from their select lists (inner ones first).
+  const derived: Array<[string, AstNode]> = [];
+  walk(root, (n) => {
+    const ctes = (
+      n.cte_map as { map?: Array<{ key: string; value: { query?: { node?: AstNode } } }> }
+    )?.map;
+    for (const e of ctes ?? []) if (e.value.query?.node) derived.push([e.key, e.value.query.node]);
+    const sub = (n.subquery as { node?: AstNode } | undefined)?.node;
+    if (n.type === 'SUBQUERY' && n.alias && sub) derived.push([n.alias, sub]);
+  });
+  const known = new Set<string>();
+  const infer = (x: AstNode | undefined): string | undefined =>
+    x ? typeOfNode(x, infer, scope) : undefined;
+  for (const [name, query] of derived) {
+    let node: AstNode | undefined = query;
+    while (node?.type === 'SET_OPERATION_NODE') node = node.left;
+    for (const item of (node?.select_list as AstNode[] | undefined) ?? []) {
+      const column = (
+        item.alias || (item.class === 'COLUMN_REF' ? item.column_names?.at(-1) : '')
+      )?.toLowerCase();
+      if (!column) continue;
+      const type = infer(item);
+      known.add(column);
+      if (type) qualified.set(`${name.toLowerCase()}.${column}`, type);
+      bare.set(column, type && (!bare.has(column) || bare.get(column) === type) ? type : null);
+    }
+  }
+  // A name a subquery defines and the rewrite could not type may shadow a table's column.
+  for (const alias of aliases) if (!known.has(alias) && bare.has(alias)) bare.set(alias, null);
+  return scope;
 }
 
 /** `line L:C: ` of a 0-based offset, as Trino prefixes its messages. */
