@@ -205,4 +205,15 @@ export const NUMBER_CASES: AthenaCase[] = [
     rows: [[15.38]],
     source: `${TRINO}/functions/aggregate.html#avg`,
   },
+  {
+    name: 'a percentage: decimal literal times a count over a window sum stays decimal',
+    sql: `SELECT customer, 100.0 * count(*) / sum(count(*)) OVER () AS share, round(100.0 * 2 / 3, 1) AS r FROM orders GROUP BY customer ORDER BY 1`,
+    columns: ['customer:varchar', 'share:decimal(23,1)', 'r:decimal(15,1)'],
+    rows: [
+      ['alice', '40.0', 66.7],
+      ['bob', '40.0', 66.7],
+      ['carol', '20.0', 66.7],
+    ],
+    source: DECIMAL,
+  },
 ];

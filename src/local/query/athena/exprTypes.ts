@@ -90,6 +90,7 @@ export function typeOfNode(
       return scope.bare.get(names[0]!) ?? undefined;
     }
     case 'FUNCTION':
+    case 'WINDOW':
       return functionType(n, childType);
     case 'CASE': {
       const checks = (n.case_checks as Array<{ then_expr: AstNode }> | undefined) ?? [];
@@ -129,13 +130,30 @@ function functionType(
     case 'any_value':
     case 'arbitrary':
     case 'abs':
-    case 'round':
     case 'coalesce':
       return a;
+    case 'round': {
+      // Trino: round(decimal(p,s), d) is decimal(p+1,s); round(decimal(p,s)) decimal(p-s+min(s,1),0).
+      const d = decimalOf(a);
+      if (!isDecimal(a) || !d) return a;
+      return args.length > 1
+        ? `decimal(${Math.min(38, d.p + 1)},${d.s})`
+        : `decimal(${Math.min(38, d.p - d.s + Math.min(d.s, 1))},0)`;
+    }
     case 'count':
     case 'count_star':
     case 'approx_distinct':
+    case 'row_number':
+    case 'rank':
+    case 'dense_rank':
+    case 'ntile':
       return 'bigint';
+    case 'lag':
+    case 'lead':
+    case 'first_value':
+    case 'last_value':
+    case 'nth_value':
+      return a;
     case 'current_date':
     case 'today':
     case 'date':

@@ -188,6 +188,7 @@ export function rewriteStatement(root: AstNode, sql: string, lookup: TableLookup
   walk(root, (n) => {
     if (
       n.class === 'FUNCTION' ||
+      n.class === 'WINDOW' ||
       n.class === 'CAST' ||
       n.class === 'COLUMN_REF' ||
       n.class === 'CONSTANT' ||
@@ -253,6 +254,11 @@ function rewriteFunction(
         replace(n, functionNode('athena_div', args, n.query_location));
       }
     }
+    return;
+  }
+  if (name === 'round' && isDecimal(a)) {
+    const { p, s } = decimalOf(typeOf(n))!;
+    replace(n, castNode({ ...n, alias: '' }, decimalType(p, s)));
     return;
   }
   if (name === 'avg' && isDecimal(a) && !n.distinct) {
