@@ -19,6 +19,7 @@ export type ConsoleRunner = Pick<
   | 'listExecutions'
   | 'getExecutionHistory'
   | 'redriveExecution'
+  | 'stateMachineArn'
 > & { subscribe(listener: (event: ExecutionEvent) => void): () => void };
 
 /** Everything the console needs from a running twin. */

@@ -15,12 +15,14 @@ export interface ConsoleEvent {
   timestamp: string;
   /** The state a state event names. */
   state?: string;
+  /** False for a Distributed Map's child execution (the list shows top-level executions only). */
+  topLevel: boolean;
 }
 
 /** A keep-alive comment this often, so proxies and the browser keep the stream open. */
 export const HEARTBEAT_MS = 15_000;
 
-function toConsoleEvent(event: ExecutionEvent): ConsoleEvent {
+function toConsoleEvent(event: ExecutionEvent, topLevelPrefix: string): ConsoleEvent {
   const details = Object.entries(event).find(([k]) => k.endsWith('EventDetails'))?.[1] as
     { name?: unknown } | undefined;
   return {
@@ -29,6 +31,7 @@ function toConsoleEvent(event: ExecutionEvent): ConsoleEvent {
     id: event.id,
     timestamp: new Date(event.timestamp).toISOString(),
     ...(typeof details?.name === 'string' ? { state: details.name } : {}),
+    topLevel: event.executionArn.startsWith(topLevelPrefix),
   };
 }
 
@@ -40,8 +43,10 @@ export function streamEvents(runner: ConsoleRunner, res: ServerResponse): void {
     'x-content-type-options': 'nosniff',
   });
   res.write(': lake console events\n\n');
+  // Top-level executions are `…:execution:<machine>:<name>`; children name `<machine>/<map>`.
+  const prefix = `${runner.stateMachineArn.replace(':stateMachine:', ':execution:')}:`;
   const unsubscribe = runner.subscribe((event) => {
-    res.write(`data: ${JSON.stringify(toConsoleEvent(event))}\n\n`);
+    res.write(`data: ${JSON.stringify(toConsoleEvent(event, prefix))}\n\n`);
   });
   const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
   heartbeat.unref();

@@ -45,6 +45,7 @@ export interface ConsoleEvent {
   id: number;
   timestamp: string;
   state?: string;
+  topLevel: boolean;
 }
 
 /**

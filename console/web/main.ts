@@ -48,10 +48,8 @@ async function route(info: ConsoleInfo): Promise<void> {
     if (page === 'execution') {
       const view = await executionView(name, info.definition);
       onEvent = (e) => {
-        if (
-          e.executionArn === view.arn ||
-          e.executionArn.startsWith(`${view.arn.replace(':execution:', ':mapRun:')}`)
-        )
+        // A child's end moves the Map's chunk runs: read the page again for those too.
+        if (e.executionArn === view.arn || (!e.topLevel && EXECUTION_END.test(e.type)))
           view.refresh();
       };
       replace(main, view.element);
@@ -64,7 +62,8 @@ async function route(info: ConsoleInfo): Promise<void> {
     } else {
       const view = await executionsView(info.buckets.ingest);
       onEvent = (e) => {
-        if (EXECUTION_END.test(e.type)) void view.update(e.executionArn);
+        // Distributed Map children are not rows: their parent's row says it all.
+        if (e.topLevel && EXECUTION_END.test(e.type)) void view.update(e.executionArn);
       };
       replace(main, view.element);
     }
@@ -92,8 +91,7 @@ async function start(): Promise<void> {
   followEvents((e) => {
     seen += 1;
     live.textContent = `live · ${seen} events`;
-    // Only top-level executions: Distributed Map children report through their parent.
-    if (!e.executionArn.includes(':mapRun:')) onEvent(e);
+    onEvent(e);
   });
   live.textContent = 'live';
   window.addEventListener('hashchange', () => void route(info));

@@ -197,6 +197,13 @@ describe('the console API', () => {
   it("lists a Distributed Map's chunk runs (its child executions) on the Map state", async () => {
     // Small chunks: jobs.csv (808 bytes) plans more than 16, so the Distributed Map runs them.
     process.env.CHUNK_BYTES = '32';
+    const controller = new AbortController();
+    const stream = await fetch(`${rig.console.url}/api/events`, {
+      headers: auth(),
+      signal: controller.signal,
+    });
+    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
     try {
       const upload = await fetch(`${rig.console.url}/api/upload`, {
         method: 'POST',
@@ -210,9 +217,31 @@ describe('the console API', () => {
       const { executions } = await rig.twin.runner.listExecutions({});
       const arn = executions.find((e) => e.name.startsWith('jobs_chunked'))!.executionArn;
       expect((await rig.twin.runner.waitForExecution(arn)).status).toBe('SUCCEEDED');
+      const deadline = Date.now() + 10_000;
+      while (
+        !text.includes(`"executionArn":"${arn}","type":"ExecutionSucceeded"`) &&
+        Date.now() < deadline
+      ) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += value;
+      }
     } finally {
       delete process.env.CHUNK_BYTES;
+      controller.abort();
     }
+    // Children's events are marked, so the list does not take them for executions of its own.
+    const events = text
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map(
+        (l) => JSON.parse(l.slice(6)) as { executionArn: string; type: string; topLevel: boolean },
+      );
+    const starts = events.filter((e) => e.type === 'ExecutionStarted');
+    expect(starts.filter((e) => e.topLevel).map((e) => e.executionArn)).toEqual([
+      expect.stringContaining('jobs_chunked'),
+    ]);
+    expect(starts.filter((e) => !e.topLevel).length).toBeGreaterThan(16);
     const { executions } = await rig.twin.runner.listExecutions({});
     const arn = executions.find((e) => e.name.startsWith('jobs_chunked'))!.executionArn;
     const detail = (await (
