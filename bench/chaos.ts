@@ -135,7 +135,10 @@ async function oneRun(run: number): Promise<boolean> {
         new Promise((r) => setTimeout(r, Math.random() * 1000)).then(() => put(k, 2, rows / 4)),
       );
     const signal = run % 2 === 0 ? 'SIGKILL' : 'SIGINT';
-    await new Promise((r) => setTimeout(r, 500 + Math.random() * 2500));
+    // Kill while uploads and executions are in flight: after the first acknowledgement.
+    for (let waited = 0; acked === 0 && waited < 20_000; waited += 50)
+      await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, Math.random() * 2500));
     child.kill(signal);
     await new Promise((r) => child.once('exit', r));
     await Promise.all(uploads);
@@ -180,10 +183,9 @@ async function oneRun(run: number): Promise<boolean> {
     query.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     await new Promise((r) => query.once('exit', r));
     const got = new Map(
-      (JSON.parse(out) as { k: string; n: number; ids: number; first: string }[]).map((r) => [
-        r.k,
-        r,
-      ]),
+      (JSON.parse(out || '[]') as { k: string; n: number; ids: number; first: string }[]).map(
+        (r) => [r.k, r],
+      ),
     );
     const wrong = [...expected].filter(([k, e]) => {
       const g = got.get(k);
