@@ -199,4 +199,11 @@ export const DATETIME_CASES: AthenaCase[] = [
     rows: [[250, 0]],
     source: DT,
   },
+  {
+    name: 'a TIMESTAMP literal with a zone is a timestamp with time zone',
+    sql: `SELECT TIMESTAMP '2021-01-01 00:00:00 +02:00' AS a, to_unixtime(TIMESTAMP '2021-01-01 00:00:00 UTC') AS b`,
+    columns: ['a:timestamp(3) with time zone', 'b:double'],
+    rows: [['2020-12-31T22:00:00Z', 1609459200]],
+    source: `${TRINO}/language/types.html#timestamp-with-time-zone`,
+  },
 ];

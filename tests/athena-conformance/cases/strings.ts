@@ -230,4 +230,11 @@ export const STRING_CASES: AthenaCase[] = [
     rows: [['A9993E364706816ABA3E25717850C26C9CD0D89D', 'YWJj', 'abc']],
     source: BINARY,
   },
+  {
+    name: 'CAST of a JSON scalar to varchar and bigint',
+    sql: `SELECT CAST(json_extract('{"a":"x"}', '$.a') AS varchar) AS s, CAST(json_extract('{"a":1}', '$.a') AS bigint) AS n`,
+    columns: ['s:varchar', 'n:bigint'],
+    rows: [['x', 1]],
+    source: JSON_FN,
+  },
 ];

@@ -170,6 +170,9 @@ function functionType(
     case 'date_trunc':
     case 'athena_date_trunc':
       return b;
+    case 'json_extract':
+    case 'json_parse':
+      return 'json';
     case 'to_days':
     case 'to_hours':
     case 'to_minutes':

@@ -345,6 +345,16 @@ function formatRewrite(
   }
 }
 
+const jsonRoot = (): AstNode => ({
+  class: 'CONSTANT',
+  type: 'VALUE_CONSTANT',
+  alias: '',
+  query_location: NO_LOCATION,
+  value: { type: { id: 'VARCHAR', type_info: null }, is_null: false, value: '$' },
+});
+
+const ZONED_LITERAL = /\d\s*(?:[+-]\d{2}(?::?\d{2})?|Z|UTC|[A-Za-z]+\/[A-Za-z_]+)$/;
+
 const INTEGER_TARGETS = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT']);
 
 function rewriteCast(
@@ -352,7 +362,20 @@ function rewriteCast(
   typeOf: (n: AstNode | undefined) => string | undefined,
   replace: (target: AstNode, replacement: AstNode) => void,
 ): void {
-  if (n.query_location === NO_LOCATION || !n.child || !n.cast_type) return;
+  if (!n.child || !n.cast_type) return;
+  if (n.query_location === NO_LOCATION) {
+    // TIMESTAMP '… +02:00' (or '… UTC', '… Europe/Paris') is a timestamp with time zone in Trino.
+    const text = n.child.class === 'CONSTANT' ? n.child.value?.value : undefined;
+    if (n.cast_type.id === 'TIMESTAMP' && typeof text === 'string' && ZONED_LITERAL.test(text)) {
+      // DuckDB reads an offset only right after the time: '… +02:00' → '…+02:00'.
+      const child = {
+        ...n.child,
+        value: { ...n.child.value!, value: text.replace(/\s+([+-]\d)/, '$1') },
+      };
+      replace(n, { ...n, child, cast_type: { id: 'TIMESTAMP WITH TIME ZONE', type_info: null } });
+    }
+    return;
+  }
   const target = n.cast_type.id;
   const from = typeOf(n.child);
   if (INTEGER_TARGETS.has(target)) {
@@ -370,7 +393,12 @@ function rewriteCast(
     return;
   }
   if (target === 'VARCHAR' && !n.try_cast) {
-    if (isVarchar(from) || isNumeric(from)) return;
+    if (isVarchar(from) || isNumeric(from) || from === 'date' || from === 'boolean') return;
+    // Trino casts a JSON scalar to its text: '"x"' → 'x'.
+    if (from === 'json') {
+      replace(n, functionNode('json_extract_string', [n.child, jsonRoot()]));
+      return;
+    }
     if (from === 'timestamp(3)') replace(n, functionNode('athena_timestamp_to_varchar', [n.child]));
     else if (!hasAggregate(n.child)) replace(n, functionNode('athena_to_varchar', [n.child]));
   }
