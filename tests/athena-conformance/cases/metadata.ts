@@ -263,4 +263,16 @@ export const MORE_REFUSAL_CASES: AthenaCase[] = [
     error: 'Cannot apply operator: date = varchar(10)',
     source: `${TRINO}/functions/comparison.html`,
   },
+  {
+    name: 'a function result typed varchar compared with a number',
+    sql: `SELECT count(*) FROM orders WHERE upper(customer) = 1`,
+    error: 'Cannot apply operator: varchar = integer',
+    source: `${TRINO}/functions/comparison.html`,
+  },
+  {
+    name: 'year() compared with a varchar literal',
+    sql: `SELECT count(*) FROM orders WHERE year(ordered_at) = '2021'`,
+    error: 'Cannot apply operator: bigint = varchar(4)',
+    source: `${TRINO}/functions/comparison.html`,
+  },
 ];

@@ -101,6 +101,53 @@ export function typeOfNode(
   }
 }
 
+/** Scalar functions whose result is a varchar (or a bigint) whatever their arguments. */
+const VARCHAR_FUNCTIONS = new Set([
+  'upper',
+  'lower',
+  'trim',
+  'ltrim',
+  'rtrim',
+  'substr',
+  'substring',
+  'replace',
+  'lpad',
+  'rpad',
+  'reverse',
+  'split_part',
+  'regexp_extract',
+  'regexp_replace',
+  'format',
+  'date_format',
+  'format_datetime',
+  'json_extract_scalar',
+  'json_format',
+  'to_iso8601',
+  'to_hex',
+  'chr',
+  'concat_ws',
+  'array_join',
+  'url_extract_host',
+  'url_extract_path',
+  'url_extract_parameter',
+]);
+const BIGINT_FUNCTIONS = new Set([
+  'length',
+  'strpos',
+  'minute',
+  'second',
+  'millisecond',
+  'day_of_week',
+  'dow',
+  'day_of_year',
+  'doy',
+  'week',
+  'week_of_year',
+  'cardinality',
+  'json_array_length',
+  'regexp_count',
+]);
+
 function functionType(
   n: AstNode,
   childType: (c: AstNode | undefined) => string | undefined,
@@ -184,7 +231,12 @@ function functionType(
     case 'to_months':
     case 'to_years':
       return 'interval year to month';
+    case 'greatest':
+    case 'least':
+      return args.every((c) => childType(c) === a) ? a : undefined;
     default:
+      if (VARCHAR_FUNCTIONS.has(name)) return 'varchar';
+      if (BIGINT_FUNCTIONS.has(name)) return 'bigint';
       return undefined;
   }
 }
