@@ -1,6 +1,7 @@
 import { transform } from '../core/transform/index.js';
 import type { ObjectSink } from '../core/ports.js';
 import { dialectOf } from '../core/contract/dialect.js';
+import { chunkBody } from './chunkBody.js';
 import { contractFor } from './contracts.js';
 import type { PipelineDeps } from './deps.js';
 import { chunkSummaryKey, stagingPrefix } from './keys.js';
@@ -17,10 +18,8 @@ export async function transformChunk(
 ): Promise<ChunkResult> {
   const { source, chunk } = req;
   const contract = contractFor(deps, source.dataset);
-  const body = await deps.store.get(source.rawBucket, source.rawKey, {
-    start: chunk.start,
-    end: chunk.end,
-  });
+  // UTF-8 whatever the file: decoded from its encoding, or read from Validate's decoded copy.
+  const body = await chunkBody(deps.store, source, chunk);
   const prefix = stagingPrefix(source.sourceId, req.executionId);
   const sink: ObjectSink = {
     put: (key, bytes, contentType) =>

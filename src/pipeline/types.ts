@@ -40,6 +40,13 @@ export interface ChunkPlan {
   end: number;
   /** 1-based number of the chunk's first data record in the file. */
   firstRowNumber: number;
+  /** The raw file's single-byte encoding, when not UTF-8 (read in place, decoded per chunk). */
+  encoding?: 'latin1' | 'windows-1252';
+  /**
+   * Where the bytes are when the raw file is compressed or UTF-16: Validate's UTF-8 copy, in raw
+   * objects `<prefix>part-NNNNN` of `partBytes` each; `start`/`end` are offsets in that copy.
+   */
+  decoded?: { prefix: string; partBytes: number };
 }
 
 /** What Validate returns: the plan the Map state fans out over. */

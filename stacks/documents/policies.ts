@@ -113,6 +113,8 @@ export function handlerPermissions(
       return [
         { actions: ['s3:GetObject'], resources: [objects(r.rawBucket)] },
         { actions: ['s3:ListBucket'], resources: [bucket(r.rawBucket)] },
+        // The UTF-8 copy of a gzip or UTF-16 file, which the chunks are planned on.
+        { actions: ['s3:PutObject'], resources: [objects(r.rawBucket, '_decoded/')] },
       ];
     case 'transform':
       return [

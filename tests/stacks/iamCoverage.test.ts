@@ -7,6 +7,7 @@
  * names it with its reason.
  */
 import { readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GlueCatalog } from '../../src/aws/glueCatalog.js';
 import { S3ObjectStore } from '../../src/aws/s3.js';
@@ -154,6 +155,9 @@ beforeAll(async () => {
       const r = await st.ingest(`uploads/${f}`, await sample(f));
       expect(r.status, `${f}: ${r.error} ${r.cause}`).toBe('SUCCEEDED');
     }
+    // A gzip upload: Validate writes the decoded copy Transform reads.
+    const gz = await st.ingest('uploads/users_2024.csv.gz', gzipSync(await sample('users.csv')));
+    expect(gz.status, gz.cause).toBe('SUCCEEDED');
     for (const f of ['users.csv', 'departments.csv']) {
       const r = await st.ingest(`uploads/${f}`, (await sample(f)) + '\n');
       expect(r.status, `${f}: ${r.cause}`).toBe('SUCCEEDED');

@@ -54,7 +54,7 @@ describe('handler permissions', () => {
         .filter(([a]) => a === 's3:PutObject')
         .map(([, r]) => r);
     expect(writes('copyToRaw')).toEqual(['arn:aws:s3:::lake-dev-raw-abc/*']);
-    expect(writes('validate')).toEqual([]);
+    expect(writes('validate')).toEqual(['arn:aws:s3:::lake-dev-raw-abc/_decoded/*']);
     expect(writes('transform')).toEqual(['arn:aws:s3:::lake-dev-curated-abc/_staging/*']);
     expect(writes('commit')).toEqual(['arn:aws:s3:::lake-dev-curated-abc/*']);
     expect(writes('quarantine')).toEqual(['arn:aws:s3:::lake-dev-quarantine-abc/*']);

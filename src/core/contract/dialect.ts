@@ -1,11 +1,11 @@
-import type { Contract } from './types.js';
+import type { Contract, CsvDialect } from './types.js';
 
 /** The CSV dialect of a contract with every default filled in. */
 export interface ResolvedDialect {
   delimiter: string;
   quote: string;
   header: boolean;
-  encoding: 'utf-8';
+  encoding: NonNullable<CsvDialect['encoding']>;
   nullMarkers: string[];
 }
 
@@ -19,7 +19,7 @@ export function dialectOf(contract: Contract): ResolvedDialect {
     delimiter: csv.delimiter ?? ',',
     quote: csv.quote ?? '"',
     header: csv.header ?? true,
-    encoding: 'utf-8',
+    encoding: csv.encoding ?? 'utf-8',
     nullMarkers: csv.nullMarkers ?? [...DEFAULT_NULL_MARKERS],
   };
 }

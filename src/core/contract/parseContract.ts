@@ -196,7 +196,12 @@ function checkCsv(o: Obj, fail: Fail): CsvDialect {
     fail('csv.quote', 'must differ from the delimiter');
   if (o.header !== undefined) csv.header = bool(o.header, 'csv.header', fail);
   if (o.encoding !== undefined)
-    csv.encoding = oneOf(o.encoding, ['utf-8'], 'csv.encoding', fail) as 'utf-8';
+    csv.encoding = oneOf(
+      o.encoding,
+      ['utf-8', 'latin1', 'windows-1252', 'utf-16', 'utf-16le', 'utf-16be'],
+      'csv.encoding',
+      fail,
+    ) as NonNullable<CsvDialect['encoding']>;
   if (o.nullMarkers !== undefined) {
     csv.nullMarkers = array(o.nullMarkers, 'csv.nullMarkers', fail).map((m, i) =>
       str(m, `csv.nullMarkers[${i}]`, fail),

@@ -49,8 +49,11 @@ export interface CsvDialect {
   quote?: string;
   /** Default true: the first record is a header and must match the column names. */
   header?: boolean;
-  /** Default `utf-8`; the only encoding accepted today. */
-  encoding?: 'utf-8';
+  /**
+   * Default `utf-8`. Also `latin1` (ISO-8859-1), `windows-1252`, `utf-16` (byte order from the
+   * BOM), `utf-16le`, `utf-16be`. A byte-order mark in the file wins over the declaration.
+   */
+  encoding?: 'utf-8' | 'latin1' | 'windows-1252' | 'utf-16' | 'utf-16le' | 'utf-16be';
   /** Values that mean null after trimming. Default `["", "NULL", "null", "\\N"]`. */
   nullMarkers?: string[];
 }
