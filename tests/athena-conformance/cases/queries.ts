@@ -294,4 +294,11 @@ export const QUERY_CASES: AthenaCase[] = [
     rows: [[1], [3], [null]],
     source: `${TRINO}/sql/values.html`,
   },
+  {
+    name: 'an unnamed expression of a subquery is _col<i> outside it too',
+    sql: `SELECT * FROM (SELECT customer, count(*) FROM orders GROUP BY customer) ORDER BY customer LIMIT 1`,
+    columns: ['customer:varchar', '_col1:bigint'],
+    rows: [['alice', 2]],
+    source: SELECT,
+  },
 ];

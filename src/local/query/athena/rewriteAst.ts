@@ -531,7 +531,7 @@ function scopeOf(root: AstNode, lookup: TableLookup, result: RewriteResult): Col
     )?.map;
     for (const e of ctes ?? []) if (e.value.query?.node) derived.push([e.key, e.value.query.node]);
     const sub = (n.subquery as { node?: AstNode } | undefined)?.node;
-    if (n.type === 'SUBQUERY' && n.alias && sub) derived.push([n.alias, sub]);
+    if (n.type === 'SUBQUERY' && sub) derived.push([n.alias ?? '', sub]);
   });
   const known = new Set<string>();
   const infer = (x: AstNode | undefined): string | undefined =>
@@ -539,14 +539,27 @@ function scopeOf(root: AstNode, lookup: TableLookup, result: RewriteResult): Col
   for (const [name, query] of derived) {
     let node: AstNode | undefined = query;
     while (node?.type === 'SET_OPERATION_NODE') node = node.left;
-    for (const item of (node?.select_list as AstNode[] | undefined) ?? []) {
+    const items = (node?.select_list as AstNode[] | undefined) ?? [];
+    items.forEach((item, i) => {
+      // Trino names an unnamed expression of a subquery `_col<i>` too; a `*` outside shows it.
+      if (
+        !item.alias &&
+        item.class !== 'COLUMN_REF' &&
+        item.class !== 'STAR' &&
+        !items.some((x) => x.class === 'STAR')
+      ) {
+        item.alias = `_col${i}`;
+        result.changed = true;
+      }
+    });
+    for (const item of items) {
       const column = (
         item.alias || (item.class === 'COLUMN_REF' ? item.column_names?.at(-1) : '')
       )?.toLowerCase();
       if (!column) continue;
       const type = infer(item);
       known.add(column);
-      if (type) qualified.set(`${name.toLowerCase()}.${column}`, type);
+      if (type && name) qualified.set(`${name.toLowerCase()}.${column}`, type);
       bare.set(column, type && (!bare.has(column) || bare.get(column) === type) ? type : null);
     }
   }
