@@ -201,9 +201,9 @@ export const DATETIME_CASES: AthenaCase[] = [
   },
   {
     name: 'a TIMESTAMP literal with a zone is a timestamp with time zone',
-    sql: `SELECT TIMESTAMP '2021-01-01 00:00:00 +02:00' AS a, to_unixtime(TIMESTAMP '2021-01-01 00:00:00 UTC') AS b`,
-    columns: ['a:timestamp(3) with time zone', 'b:double'],
-    rows: [['2020-12-31T22:00:00Z', 1609459200]],
+    sql: `SELECT TIMESTAMP '2021-01-01 00:00:00 +02:00' AS a, to_unixtime(TIMESTAMP '2021-01-01 00:00:00 UTC') AS b, TIMESTAMP '2021-01-01' AS c, TIMESTAMP '2021-01-01 10:00:00.5' AS d`,
+    columns: ['a:timestamp(3) with time zone', 'b:double', 'c:timestamp(3)', 'd:timestamp(3)'],
+    rows: [['2020-12-31T22:00:00Z', 1609459200, '2021-01-01T00:00:00', '2021-01-01T10:00:00.5']],
     source: `${TRINO}/language/types.html#timestamp-with-time-zone`,
   },
 ];

@@ -353,7 +353,8 @@ const jsonRoot = (): AstNode => ({
   value: { type: { id: 'VARCHAR', type_info: null }, is_null: false, value: '$' },
 });
 
-const ZONED_LITERAL = /\d\s*(?:[+-]\d{2}(?::?\d{2})?|Z|UTC|[A-Za-z]+\/[A-Za-z_]+)$/;
+/** A time followed by a zone: an offset, `Z`, `UTC` or a region name. */
+const ZONED_LITERAL = /:\d{2}(?:\.\d+)?\s*(?:[+-]\d{2}(?::?\d{2})?|Z|UTC|[A-Za-z]+\/[A-Za-z_]+)$/;
 
 const INTEGER_TARGETS = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT']);
 
