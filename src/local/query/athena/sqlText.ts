@@ -110,6 +110,9 @@ function refuseLimitBeforeOffset(sql: string, tokens: Token[]): void {
   const solid = tokens.filter((t) => t.kind !== 'space');
   for (let i = 0; i + 2 < solid.length; i++) {
     if (solid[i]!.text.toLowerCase() !== 'limit') continue;
+    const count = solid[i + 1]!;
+    if (count.kind !== 'number' && count.text.toLowerCase() !== 'all' && count.text !== '?')
+      continue;
     const next = solid[i + 2]!;
     if (next.kind === 'word' && next.text.toLowerCase() === 'offset') {
       const before = sql.slice(0, next.start);
