@@ -7,6 +7,7 @@ import { BucketNotFoundError, S3ObjectStore } from '../../src/aws/s3.js';
 import { partRanges, S3_LIMITS } from '../../src/aws/s3MultipartCopy.js';
 import { ObjectNotFoundError, PreconditionFailedError } from '../../src/core/storageErrors.js';
 import { FakeS3 } from './fakes/fakeS3.js';
+import { quarantine, type PipelineDeps } from '../../src/pipeline/index.js';
 
 const MiB = 1024 ** 2;
 const LIMITS = { maxCopyObjectBytes: MiB, minPartBytes: 64 * 1024 };
@@ -61,6 +62,24 @@ describe('missing buckets are configuration errors, missing keys are not', () =>
     await expect(
       store.copy({ bucket: 'src', key: 'missing' }, { bucket: 'dst', key: 'k' }),
     ).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
+  it('Quarantine with a misnamed ingest bucket fails as a configuration error, not copied: false', async () => {
+    const { store } = setup();
+    const deps = {
+      store,
+      contracts: [],
+      buckets: { raw: 'dst', curated: 'dst', quarantine: 'dst' },
+    } as unknown as PipelineDeps;
+    const err = await quarantine(
+      {
+        event: { detail: { bucket: { name: 'misnamed-ingest' }, object: { key: 'users.csv' } } },
+        error: { Error: 'UnknownDatasetError', Cause: 'x' },
+        executionId: 'e1',
+      },
+      deps,
+    ).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('BucketNotFoundError');
   });
 
   it('copies into a missing bucket as BucketNotFoundError naming that bucket', async () => {
