@@ -6,6 +6,7 @@
  * recognised and refused: Node 20's zlib has no zstd (it came, experimental, in Node 22.15), and
  * the others are archives or rare.
  */
+import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { EncodingError } from './errors.js';
@@ -128,14 +129,16 @@ export async function* toUtf8(
     let piece = raw;
     if (encoding === 'utf-8') {
       piece = carry.length ? Buffer.concat([carry, raw]) : raw;
-      const bad = findInvalidUtf8(piece, false);
-      if (bad >= 0)
-        throw new EncodingError(`invalid UTF-8 at byte offset ${offset - carry.length + bad}`, {
-          byteOffset: offset - carry.length + bad,
-        });
       const keep = incompleteTail(piece);
+      const whole = piece.subarray(0, piece.length - keep);
+      // Node's native check first (fast, no allocation); the byte loop only to find the offset.
+      if (!isUtf8(whole)) {
+        const bad = findInvalidUtf8(piece, false);
+        const at = offset - carry.length + (bad >= 0 ? bad : 0);
+        throw new EncodingError(`invalid UTF-8 at byte offset ${at}`, { byteOffset: at });
+      }
       carry = piece.subarray(piece.length - keep);
-      piece = piece.subarray(0, piece.length - keep);
+      piece = whole;
       offset += raw.length;
       if (first && piece.length >= 3 && piece[0] === 0xef && piece[1] === 0xbb && piece[2] === 0xbf)
         piece = piece.subarray(3);
