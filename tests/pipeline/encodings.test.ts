@@ -10,6 +10,7 @@ import type { Contract } from '../../src/core/contract/index.js';
 import { compressionOf, encodingOf, toUtf8 } from '../../src/core/csv/encodings.js';
 import { EncodingError } from '../../src/core/csv/errors.js';
 import { resolveDataset } from '../../src/core/contract/index.js';
+import { parseContract } from '../../src/core/contract/parseContract.js';
 import { readCsv } from '../../src/core/csv/index.js';
 import type { RunSummary } from '../../src/pipeline/index.js';
 import { ingestRunner } from '../ingest/runIngest.js';
@@ -202,6 +203,26 @@ describe('delimiters', () => {
       expect(fields[4]![1]).toBe(`a${d}b`);
     },
   );
+});
+
+describe('the contract declares the encoding', () => {
+  it('accepts the six encodings and names the field for any other', () => {
+    const base = {
+      dataset: 'people',
+      files: ['people*.csv'],
+      columns: [{ name: 'id', type: 'int' }],
+    };
+    for (const encoding of ['utf-8', 'latin1', 'windows-1252', 'utf-16', 'utf-16le', 'utf-16be'])
+      expect(parseContract({ ...base, csv: { encoding } }, 'people.json').csv?.encoding).toBe(
+        encoding,
+      );
+    expect(() => parseContract({ ...base, csv: { encoding: 'ascii' } }, 'people.json')).toThrow(
+      /csv\.encoding/,
+    );
+    expect(parseContract({ ...base, csv: { delimiter: '\t' } }, 'people.json').csv?.delimiter).toBe(
+      '\t',
+    );
+  });
 });
 
 describe('dataset names of compressed uploads', () => {

@@ -23,7 +23,11 @@ import {
   type PipelineDeps,
 } from '../../src/pipeline/index.js';
 import { handlerPermissions } from '../../stacks/documents/policies.js';
-import type { HandlerName, PipelineResources } from '../../stacks/documents/policies.js';
+import type {
+  FunctionPermission,
+  HandlerName,
+  PipelineResources,
+} from '../../stacks/documents/policies.js';
 import { loadIngestTemplate, renderDefinition } from '../../workflows/render.js';
 import { FakeGlue } from '../aws/fakes/fakeGlue.js';
 import { FakeS3 } from '../aws/fakes/fakeS3.js';
@@ -237,43 +241,74 @@ function deleteDirect(s3: FakeS3, key: string): void {
     .keys.delete(key);
 }
 
+/** What `grants` lacks for the calls: `action resource` lines. */
+function missingGrants(calls: Authorisation[], grants: FunctionPermission[]): string[] {
+  const missing = calls
+    .filter(
+      (u) =>
+        !grants.some(
+          (g) =>
+            g.actions.includes(u.action) && g.resources.some((r) => resourceMatches(r, u.resource)),
+        ),
+    )
+    .map((u) => `${u.action} ${u.resource}`);
+  return [...new Set(missing)];
+}
+
+/** Actions, and resources of a statement, that no call used. */
+function unusedGrants(
+  handler: string,
+  calls: Authorisation[],
+  grants: FunctionPermission[],
+): string[] {
+  const unused: string[] = [];
+  for (const g of grants) {
+    for (const action of g.actions)
+      if (
+        !calls.some(
+          (u) => u.action === action && g.resources.some((r) => resourceMatches(r, u.resource)),
+        )
+      )
+        unused.push(`${handler} ${action}`);
+    for (const resource of g.resources)
+      if (!calls.some((u) => g.actions.includes(u.action) && resourceMatches(resource, u.resource)))
+        unused.push(`${handler} ${g.actions.join(',')} on ${resource}`);
+  }
+  return unused;
+}
+
 describe.each(HANDLER_NAMES)('%s', (handler) => {
   const grants = () => handlerPermissions(handler, res, ctx);
 
   it('is granted every action its commands need, on the resources they touch', () => {
-    const missing = used
-      .get(handler)!
-      .filter(
-        (u) =>
-          !grants().some(
-            (g) =>
-              g.actions.includes(u.action) &&
-              g.resources.some((r) => resourceMatches(r, u.resource)),
-          ),
-      )
-      .map((u) => `${u.action} ${u.resource}`);
-    expect([...new Set(missing)]).toEqual([]);
+    expect(missingGrants(used.get(handler)!, grants())).toEqual([]);
   });
 
   it('uses every action and every resource it is granted', () => {
-    const calls = used.get(handler)!;
-    const unused: string[] = [];
-    for (const g of grants()) {
-      for (const action of g.actions)
-        if (
-          !calls.some(
-            (u) => u.action === action && g.resources.some((r) => resourceMatches(r, u.resource)),
-          )
-        )
-          unused.push(`${handler} ${action}`);
-      for (const resource of g.resources)
-        if (
-          !calls.some((u) => g.actions.includes(u.action) && resourceMatches(resource, u.resource))
-        )
-          unused.push(`${handler} ${g.actions.join(',')} on ${resource}`);
-    }
+    const unused = unusedGrants(handler, used.get(handler)!, grants());
     expect(unused.filter((u) => !(u in UNUSED_BY_DESIGN))).toEqual([]);
   });
+});
+
+it('catches a grant removed or added: the checks can fail', () => {
+  const commit = handlerPermissions('commit', res, ctx);
+  const withoutTagging = commit.map((g) => ({
+    ...g,
+    actions: g.actions.filter((a) => a !== 's3:PutObjectTagging'),
+  }));
+  expect(missingGrants(used.get('commit')!, withoutTagging)[0]).toMatch(
+    /^s3:PutObjectTagging arn:aws:s3:::lake-dev-curated-abc\//,
+  );
+  const withCreateDatabase = [
+    ...commit,
+    {
+      actions: ['glue:CreateDatabase'],
+      resources: ['arn:aws:glue:eu-west-1:123456789012:catalog'],
+    },
+  ];
+  expect(unusedGrants('commit', used.get('commit')!, withCreateDatabase)).toContain(
+    'commit glue:CreateDatabase',
+  );
 });
 
 it('the mapping refuses a command it does not know, so a new call cannot slip past', () => {
