@@ -184,9 +184,9 @@ describe('bundled handlers', () => {
     const raw = await keys(BUCKETS.raw);
     expect(raw.some((k) => k.startsWith('users/') && k.endsWith('users.csv'))).toBe(true);
     const curated = await keys(BUCKETS.curated);
-    expect(
-      curated.some((k) => /^users\/date=\d{4}-\d{2}-\d{2}\/part-.*\.parquet$/.test(k)),
-    ).toBe(true);
+    expect(curated.some((k) => /^users\/date=\d{4}-\d{2}-\d{2}\/part-.*\.parquet$/.test(k))).toBe(
+      true,
+    );
     expect(curated.some((k) => k.startsWith('users_rejected/'))).toBe(true);
   });
 
