@@ -13,6 +13,7 @@ const commands = {
   query: () => import('./commands/query.js'),
   tables: () => import('./commands/tables.js'),
   reconcile: () => import('./commands/reconcile.js'),
+  deadLetters: () => import('./commands/deadLetters.js'),
   reprocess: () => import('./commands/reprocess.js'),
 };
 
@@ -52,7 +53,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--schemas <path>', 'folder of dataset contracts', 'schemas')
     .option(
       '--stage <name>',
-      'act on a deployed AWS stage (sst deploy --stage NAME) instead of the twin: query, ingest, executions, show, redrive, reprocess, reconcile',
+      'act on a deployed AWS stage (sst deploy --stage NAME) instead of the twin: query, ingest, executions, show, redrive, reprocess, reconcile, dead-letters',
     )
     .showHelpAfterError('(run lake --help for usage)')
     .exitOverride();
@@ -223,6 +224,24 @@ function program(setExit: (code: number) => void): Command {
         await (
           await commands.reconcile()
         ).reconcile(config(), { dryRun: o.dryRun ?? false, wait: o.wait }, print),
+      ),
+    );
+
+  root
+    .command('dead-letters')
+    .description(
+      'a deployed stage only: ingest events EventBridge could not deliver (its dead-letter queue); --replay starts their executions',
+    )
+    .option('--replay', 'start the execution each event should have started, then delete it')
+    .addHelpText(
+      'after',
+      '\nExample:\n  lake --stage dev dead-letters\n  lake --stage dev dead-letters --replay',
+    )
+    .action(async (o: { replay?: boolean }) =>
+      setExit(
+        await (
+          await commands.deadLetters()
+        ).deadLetters(config(), { replay: o.replay ?? false }, print),
       ),
     );
 

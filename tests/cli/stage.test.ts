@@ -24,6 +24,21 @@ function lake(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+describe('lake dead-letters', () => {
+  it('in the twin exits 2: dead letters are kept by a deployed stage', () => {
+    const r = lake('--dir', '/nonexistent/lake', 'dead-letters');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('deployed stage');
+    expect(r.err).toContain('lake reconcile');
+  });
+
+  it('against a stage without credentials exits 3 like the other stage commands', () => {
+    const r = lake('--stage', 'dev', 'dead-letters');
+    expect(r.code).toBe(3);
+    expect(r.err).toContain('AwsCredentialsError');
+  });
+});
+
 describe('lake --stage', () => {
   it('without AWS credentials exits 3 and says how to provide them', () => {
     const r = lake('--stage', 'dev', 'executions');
