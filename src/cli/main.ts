@@ -188,15 +188,24 @@ function program(setExit: (code: number) => void): Command {
   root
     .command('redrive')
     .description('resume a failed or aborted execution at the state that failed')
-    .argument('<id>', 'execution name, a unique prefix of it, or its ARN')
+    .argument('[id]', 'execution name, a unique prefix of it, or its ARN')
+    .option('--aborted', 'every execution a stop of the twin left ABORTED (instead of an id)')
     .option(ALL_PARTITIONS_FLAG, ALL_PARTITIONS_HELP)
-    .action(async (id: string, o: { allPartitions?: boolean }) =>
+    .action(async (id: string | undefined, o: { aborted?: boolean; allPartitions?: boolean }) => {
+      if (!id === !o.aborted)
+        throw new CliError(
+          'name one execution, or pass --aborted',
+          EXIT.usage,
+          'lake redrive --help',
+        );
+      const module = await commands.executions();
+      const options = { allPartitions: o.allPartitions ?? false };
       setExit(
-        await (
-          await commands.executions()
-        ).redriveExecution(config(), id, print, { allPartitions: o.allPartitions ?? false }),
-      ),
-    );
+        id
+          ? await module.redriveExecution(config(), id, print, options)
+          : await module.redriveAborted(config(), print, options),
+      );
+    });
 
   root
     .command('reprocess')

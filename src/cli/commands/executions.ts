@@ -165,3 +165,27 @@ export async function redriveExecution(
     return done!.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
   });
 }
+
+/**
+ * `lake redrive --aborted`: resume every execution a stop left ABORTED (a Ctrl-C or a crash of
+ * the twin while it ran), each at the state it was in.
+ */
+export async function redriveAborted(
+  config: TwinConfig,
+  print: (line: string) => void,
+  options: { allPartitions?: boolean } = {},
+): Promise<number> {
+  return withTwin(config, {}, async (twin) => {
+    const { executions } = await twin.executions.listExecutions({});
+    const aborted = executions.filter((e) => e.status === 'ABORTED').map((e) => e.executionArn);
+    if (aborted.length === 0) {
+      print('  no aborted executions');
+      return EXIT.ok;
+    }
+    for (const arn of aborted) await twin.executions.redriveExecution(arn);
+    print(`  redriving ${aborted.length} aborted execution(s)…`);
+    const done = await waitForAll(twin.executions, aborted);
+    printRunSummaries(done, print, options.allPartitions, twin.contracts);
+    return done.every((d) => d.status === 'SUCCEEDED') ? EXIT.ok : EXIT.failed;
+  });
+}
