@@ -12,7 +12,7 @@ import { TerminalError, TransientError } from '../core/errors.js';
 import { ObjectNotFoundError, PreconditionFailedError } from '../core/storageErrors.js';
 import { contractFor } from './contracts.js';
 import type { PipelineDeps } from './deps.js';
-import { chunkSummaryKey, keyIdOf, manifestKey, stagingPrefix, TABLE_SCOPE } from './keys.js';
+import { chunkSummaryKey, manifestKey, stagingPrefix } from './keys.js';
 import {
   compareVersions,
   readJson,
@@ -21,7 +21,7 @@ import {
   type CommittedPartition,
   type Manifest,
 } from './manifest.js';
-import type { CommitRequest, RunSummary, SourceRef } from './types.js';
+import type { CommitRequest, RunSummary } from './types.js';
 import { mapLimit } from './mapLimit.js';
 
 const COPY_CONCURRENCY = 16;
@@ -56,8 +56,9 @@ export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<Ru
   const contract = contractFor(deps, source.dataset);
   const curated = deps.buckets.curated;
   const staging = stagingPrefix(source.sourceId, req.executionId);
-  const mKey = manifestKey(source.dataset, scopeOf(contract, source));
-  let staged: ChunkRunSummary | undefined;
+  const mKey = manifestKey(contract, source.sourceBucket, source.sourceKey);
+  // Published once: a lost manifest race re-reads the manifest, not the staged files.
+  let published: Published | undefined;
 
   for (let attempt = 1; ; attempt++) {
     const current = await readManifest(deps.store, curated, mKey);
@@ -66,21 +67,14 @@ export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<Ru
     if (previous?.sourceId === source.sourceId && previous.executionId === req.executionId) {
       // This run committed already (a crash after the commit point, then a redrive or retry).
       await cleanUp(deps, previous, staging);
-      return summaryOf(contract, previous, mKey, false);
+      return summaryOf(contract, previous, mKey);
     }
     if (previous && previous.sourceId !== source.sourceId && compareVersions(previous, source) > 0)
       return standDown(req, deps, staging, mKey, previous);
 
-    staged ??= summarizeRun(contract, await readChunkSummaries(req, deps));
-    const run = staged;
-    const tables = await ensureTables(contract, deps);
-    await mapLimit(run.files, COPY_CONCURRENCY, (file) =>
-      deps.store.copy({ bucket: curated, key: staging + file }, { bucket: curated, key: file }),
-    );
-    await register(deps, tables.curated, run.partitions);
-    await register(deps, tables.rejected, run.rejectedPartitions);
-
-    const published = new Set(run.files);
+    published ??= await publish(req, deps, contract, staging);
+    const { run, tables } = published;
+    const ours = new Set(run.files);
     const replaced = [...(previous?.files ?? []), ...(previous?.retired ?? [])];
     const manifest: Manifest = {
       dataset: source.dataset,
@@ -102,7 +96,7 @@ export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<Ru
         ...run.rejectedPartitions.map((p) => ({ table: tables.rejected.Name, ...p })),
       ],
       files: run.files,
-      retired: [...new Set(replaced.filter((f) => !published.has(f)))].sort(),
+      retired: [...new Set(replaced.filter((f) => !ours.has(f)))].sort(),
     };
     try {
       await writeManifest(
@@ -135,15 +129,31 @@ export async function commit(req: CommitRequest, deps: PipelineDeps): Promise<Ru
       files: manifest.files.length,
       retired: manifest.retired?.length ?? 0,
     });
-    return summaryOf(contract, manifest, mKey, false);
+    return summaryOf(contract, manifest, mKey);
   }
 }
 
-/** `replace` keeps one manifest for the whole table; the other modes one per uploaded key. */
-function scopeOf(contract: Contract, source: SourceRef): string {
-  return contract.writeMode === 'replace'
-    ? TABLE_SCOPE
-    : keyIdOf(source.sourceBucket, source.sourceKey);
+interface Published {
+  run: ChunkRunSummary;
+  tables: { curated: TableInput; rejected: TableInput };
+}
+
+/** Everything before the commit point, all repeatable: tables, published files, partitions. */
+async function publish(
+  req: CommitRequest,
+  deps: PipelineDeps,
+  contract: Contract,
+  staging: string,
+): Promise<Published> {
+  const run = summarizeRun(contract, await readChunkSummaries(req, deps));
+  const tables = await ensureTables(contract, deps);
+  const curated = deps.buckets.curated;
+  await mapLimit(run.files, COPY_CONCURRENCY, (file) =>
+    deps.store.copy({ bucket: curated, key: staging + file }, { bucket: curated, key: file }),
+  );
+  await register(deps, tables.curated, run.partitions);
+  await register(deps, tables.rejected, run.rejectedPartitions);
+  return { run, tables };
 }
 
 async function readChunkSummaries(req: CommitRequest, deps: PipelineDeps): Promise<ChunkSummary[]> {
@@ -232,12 +242,7 @@ async function cleanUp(deps: PipelineDeps, manifest: Manifest, staging: string):
   await deleteStaging(deps, staging);
 }
 
-function summaryOf(
-  contract: Contract,
-  manifest: Manifest,
-  mKey: string,
-  superseded: boolean,
-): RunSummary {
+function summaryOf(contract: Contract, manifest: Manifest, mKey: string): RunSummary {
   const { filesWritten, rowsPerFile, warnings } = fileStatsOf(
     contract,
     manifest.files,
@@ -259,7 +264,7 @@ function summaryOf(
     rowsPerFile,
     warnings,
     manifestKey: mKey,
-    superseded,
+    superseded: false,
   };
 }
 

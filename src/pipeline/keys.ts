@@ -1,6 +1,7 @@
 /** Key layout of the raw, curated and quarantine buckets (DESIGN.md, Storage layout). */
 import { createHash } from 'node:crypto';
 import { manifestsPrefix } from '../core/catalog/tableParameters.js';
+import type { Contract } from '../core/contract/types.js';
 
 /** A key segment safe for any store and any file system: no separators, no dot-only names. */
 export function safeSegment(text: string): string {
@@ -51,14 +52,15 @@ export function chunkSummaryKey(sourceId: string, executionId: string, chunk: nu
 export { manifestsPrefix };
 
 /** Manifest scope of a `replace` table: one manifest for the whole table, whatever the key. */
-export const TABLE_SCOPE = '_table';
+const TABLE_SCOPE = '_table';
 
 /**
- * The manifest a commit of `source` writes: one per uploaded key (append, merge), or one for the
+ * The manifest a commit of an upload writes: one per uploaded key (append, merge), or one for the
  * whole table (replace), so the latest committed file replaces every other.
  */
-export function manifestKey(dataset: string, scope: string): string {
-  return `${manifestsPrefix(dataset)}${scope}.json`;
+export function manifestKey(contract: Contract, bucket: string, key: string): string {
+  const scope = contract.writeMode === 'replace' ? TABLE_SCOPE : keyIdOf(bucket, key);
+  return `${manifestsPrefix(contract.dataset)}${scope}.json`;
 }
 
 /** `<dataset or _unknown>/<source key>` in the quarantine bucket. */

@@ -8,14 +8,7 @@ import { resolveDataset } from '../core/contract/index.js';
 import type { Contract } from '../core/contract/types.js';
 import type { ObjectInfo, ObjectStore } from '../core/ports.js';
 import type { Buckets } from './deps.js';
-import {
-  keyIdOf,
-  manifestKey,
-  quarantineKeyOf,
-  sourceIdOf,
-  sourceVersionOf,
-  TABLE_SCOPE,
-} from './keys.js';
+import { manifestKey, quarantineKeyOf, sourceIdOf, sourceVersionOf } from './keys.js';
 import { compareVersions, readJson, type Manifest } from './manifest.js';
 
 /** What the sweep needs: the stores and contracts of a stage or of the twin. */
@@ -58,11 +51,10 @@ async function accountedFor(deps: ReconcileDeps, object: ObjectInfo): Promise<bo
     contract = undefined; // an unknown dataset: only a quarantine report accounts for it
   }
   if (contract) {
-    const scope = contract.writeMode === 'replace' ? TABLE_SCOPE : keyIdOf(bucket, object.key);
     const manifest = await readJson<Manifest>(
       deps.store,
       deps.buckets.curated,
-      manifestKey(contract.dataset, scope),
+      manifestKey(contract, bucket, object.key),
     );
     const sourceId = sourceIdOf(bucket, object.key, version);
     if (manifest?.sourceId === sourceId) return true;

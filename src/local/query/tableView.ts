@@ -2,7 +2,7 @@
  * The SQL of the view that shows a catalog table over its registered partitions only, and there
  * over the files a committed manifest names (where the table says where its manifests are).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { GlueColumn, PartitionInput, TableInput } from '../../core/catalog/glueTypes.js';
 import { MANIFESTS_PARAMETER } from '../../core/catalog/tableParameters.js';
 import { duckTypeOf, quoteIdent, quoteLiteral } from './glueToDuckType.js';
@@ -63,10 +63,26 @@ async function committedUris(
   const uris = new Set<string>();
   for (const object of await resolve(location)) {
     if (!object.uri.endsWith('.json')) continue;
-    const manifest = JSON.parse(await readFile(object.file, 'utf8')) as { files?: string[] };
-    for (const key of manifest.files ?? []) uris.add(bucket + key);
+    for (const key of await manifestFiles(object.file)) uris.add(bucket + key);
   }
   return uris;
+}
+
+const manifestCache = new Map<string, { version: string; files: string[] }>();
+
+/**
+ * The keys one manifest names. Every query re-checks every table, and a table and its rejected
+ * table share their manifests: a manifest is read again only when its file changed.
+ */
+async function manifestFiles(file: string): Promise<string[]> {
+  const info = await stat(file);
+  const version = `${info.ino}:${info.mtimeMs}:${info.size}`;
+  const cached = manifestCache.get(file);
+  if (cached?.version === version) return cached.files;
+  const manifest = JSON.parse(await readFile(file, 'utf8')) as { files?: string[] };
+  if (manifestCache.size > 10_000) manifestCache.clear();
+  manifestCache.set(file, { version, files: manifest.files ?? [] });
+  return manifest.files ?? [];
 }
 
 /** Hive/Spark conventions: names starting with `_` or `.` (markers, manifests) are not data. */
