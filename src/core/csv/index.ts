@@ -5,3 +5,6 @@ export type { PlanChunksOptions, ChunkPlan, ChunksPlan } from './planChunks.js';
 export { decodeUtf8, findInvalidUtf8 } from './utf8.js';
 export { RecordScanner } from './RecordScanner.js';
 export { EncodingError, HeaderMismatchError } from './errors.js';
+export { readCsvFields } from './readCsvFields.js';
+export type { FieldBlock } from './fieldBlock.js';
+export { fieldText, recordTexts } from './fieldBlock.js';

@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { decodeUtf8 } from './utf8.js';
-import { HeaderMismatchError } from './errors.js';
+import { checkHeader } from './readCsvFields.js';
 import { RecordScanner } from './RecordScanner.js';
 
 /** How to read one CSV body (a whole file or one chunk of it). */
@@ -99,18 +99,4 @@ function detectNewline(block: string): '\n' | '\r\n' {
   if (block.endsWith('\n')) return '\n';
   const lf = block.indexOf('\n');
   return lf > 0 && block.charCodeAt(lf - 1) === 13 ? '\r\n' : '\n';
-}
-
-/** Throw `HeaderMismatchError` unless the header names the expected columns in order. */
-function checkHeader(found: string[], expected: string[] | undefined): void {
-  if (!expected) return;
-  const norm = (s: string) => s.trim().toLowerCase();
-  const same =
-    found.length === expected.length && found.every((f, i) => norm(f) === norm(expected[i]!));
-  if (!same) {
-    throw new HeaderMismatchError(
-      `header mismatch: expected [${expected.join(', ')}], found [${found.map((f) => f.trim()).join(', ')}]`,
-      { expected, found },
-    );
-  }
 }
