@@ -1,6 +1,10 @@
 /**
  * The project benchmark: our transform vs DuckDB (one thread) on the reference workload, each
- * engine in its own process so peak RSS is per engine. Last line: `ratio vs duckdb: X.XX`.
+ * engine in its own process so peak RSS is per engine. The CSV is generated once; then `--runs`
+ * rounds (default 3) each run DuckDB and ours back to back (duckdb, ours, duckdb, ours, …), so
+ * both engines see about the same machine load. Every run prints a line; the summary gives each
+ * engine's medians and the per-round ratios, and its last two lines are the medians of those:
+ * `cpu-time ratio vs duckdb: X.XX`, then `ratio vs duckdb: X.XX` (wall time).
  *
  * Our engine runs from an esbuild bundle (`bench/engines/oursChild.ts`, ESM, node platform, the
  * target a nodejs22.x Lambda gets) under plain `node`, as a Lambda runs bundled code: no TypeScript
@@ -13,7 +17,8 @@
  * `stacks/documents/functions.ts`, its `NODE_OPTIONS` in AWS) unless `--node-opt` replaces them
  * or `--bare` drops them.
  *
- * Usage: npm run bench -- [--rows 1000000] [--budget BYTES] [--only ours|duckdb] [--cpu-prof] [--tsx]
+ * Usage: npm run bench -- [--rows 1000000] [--runs 3] [--budget BYTES] [--only ours|duckdb] [--cpu-prof] [--tsx]
+ *   (--cpu-prof: a .cpuprofile of each of our runs, in the current folder)
  *   [--node-opt=--max-semi-space-size=64] (Node flags for our engine's process, instead of the Lambda's)
  *   [--bare] (no Node flags for our engine)
  */
@@ -28,11 +33,13 @@ import { benchContract } from './contract.js';
 import type { EngineResult } from './engines/types.js';
 import { peakRssMb, runChild } from './lib/childProcess.js';
 import { generateCsv } from './lib/generateCsv.js';
+import { loadText, median } from './lib/stats.js';
 
 const self = fileURLToPath(import.meta.url);
 const { values: args } = parseArgs({
   options: {
     rows: { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '3' },
     budget: { type: 'string' },
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
@@ -92,64 +99,136 @@ function budgetBytes(): number | undefined {
   return args.budget ? Number(args.budget) : undefined;
 }
 
-/** One summary line per engine. */
-function report(name: string, r: EngineResult): string {
+/** One line per run: wall and CPU time, throughput, peak RSS, counts, and the load it ran under. */
+function report(name: string, r: EngineResult, load: number): string {
   const rowsPerS = Math.round(r.rowsRead / (r.ms / 1000)).toLocaleString('en-US');
   return (
-    `${name.padEnd(7)} ${(r.ms / 1000).toFixed(2).padStart(7)} s  ${rowsPerS.padStart(10)} rows/s  ` +
+    `${name.padEnd(9)} ${(r.ms / 1000).toFixed(2).padStart(7)} s  ${rowsPerS.padStart(10)} rows/s  ` +
     `cpu ${((r.cpuMs ?? NaN) / 1000).toFixed(2).padStart(6)} s  ` +
-    `peak RSS ${r.peakRssMb?.toFixed(0).padStart(4)} MB  ` +
+    `peak RSS ${r.peakRssMb?.toFixed(0).padStart(4)} MB  load ${load.toFixed(2)}  ` +
     `(read ${r.rowsRead}, curated ${r.rowsCurated}, rejected ${r.rowsRejected}, partitions ${r.partitions}` +
     `${r.files !== undefined ? `, files ${r.files}` : ''})`
   );
 }
 
+type Engine = 'duckdb' | 'ours';
+
+/** The engines to run, in the order each round runs them. */
+function engines(): Engine[] {
+  const all: Engine[] = ['duckdb', 'ours'];
+  if (!args.only) return all;
+  if (!all.includes(args.only as Engine))
+    throw new Error(`--only takes duckdb or ours, not ${args.only}`);
+  return [args.only as Engine];
+}
+
+/** Generates the workload CSV once for every run; prints its size. */
+async function prepareInput(dir: string, rows: number): Promise<string> {
+  const input = join(dir, 'employees.csv');
+  const t0 = performance.now();
+  const gen = await generateCsv(input, rows);
+  console.log(
+    `workload: ${rows.toLocaleString('en-US')} rows, ${(gen.bytes / 1e6).toFixed(0)} MB CSV (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  );
+  return input;
+}
+
+/** How to start one engine: the script, its arguments after the output folder, the Node flags. */
+interface Launch {
+  script: string;
+  args: string[];
+  nodeArgs: string[];
+}
+
+/** Builds each engine's launch once (our bundle included) and prints how ours runs. */
+async function launches(dir: string, input: string, list: Engine[]): Promise<Map<Engine, Launch>> {
+  const out = new Map<Engine, Launch>();
+  for (const engine of list) {
+    const childArgs = ['--input', input];
+    if (args.budget) childArgs.push('--budget', args.budget);
+    if (engine === 'duckdb' || args.tsx) childArgs.push('--engine', engine);
+    if (engine === 'duckdb') {
+      out.set(engine, { script: self, args: childArgs, nodeArgs: [] });
+      continue;
+    }
+    const nodeArgs = oursNodeFlags();
+    const how = args.tsx ? 'from source under tsx' : 'from an esbuild bundle under plain node';
+    console.log(`ours: ${how}; node flags: ${nodeArgs.join(' ') || '(none)'}${flagsNote()}`);
+    if (args['cpu-prof']) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', process.cwd());
+    out.set(engine, { script: args.tsx ? self : await bundleOurs(dir), args: childArgs, nodeArgs });
+  }
+  return out;
+}
+
+/** One run of one engine into a fresh output folder, removed afterwards (1M rows write ~50 MB). */
+async function runOnce(launch: Launch, out: string): Promise<EngineResult> {
+  mkdirSync(out);
+  try {
+    return await runChild<EngineResult>(
+      launch.script,
+      [...launch.args, '--out', out],
+      launch.nodeArgs,
+    );
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** A value per run, with its median: `2.81, 2.68, 3.00 (median 2.81)`. */
+function series(values: number[]): string {
+  return `${values.map((v) => v.toFixed(2)).join(', ')} (median ${median(values).toFixed(2)})`;
+}
+
+/** Per-engine medians; with both engines, the per-round ratios and, as the last two lines, their medians. */
+function summarize(results: Map<Engine, EngineResult[]>): void {
+  for (const [engine, runs] of results) {
+    const peak = Math.max(...runs.map((r) => r.peakRssMb ?? 0));
+    console.log(
+      `${engine} median: wall ${median(runs.map((r) => r.ms / 1000)).toFixed(2)} s, ` +
+        `cpu ${median(runs.map((r) => (r.cpuMs ?? NaN) / 1000)).toFixed(2)} s, peak RSS max ${peak.toFixed(0)} MB`,
+    );
+  }
+  const ours = results.get('ours');
+  const duckdb = results.get('duckdb');
+  if (!ours || !duckdb) return;
+  if (
+    ours.some(
+      (r, i) =>
+        r.rowsCurated !== duckdb[i]!.rowsCurated || r.rowsRejected !== duckdb[i]!.rowsRejected,
+    )
+  )
+    console.log(
+      `WARNING: engines disagree (curated ${ours[0]!.rowsCurated} vs ${duckdb[0]!.rowsCurated})`,
+    );
+  // Ratios per round: the two runs of a round ran back to back, under about the same load.
+  const cpu = ours.map((r, i) => (r.cpuMs ?? NaN) / (duckdb[i]!.cpuMs ?? NaN));
+  const wall = ours.map((r, i) => r.ms / duckdb[i]!.ms);
+  console.log(`cpu-time ratios per round: ${series(cpu)}`);
+  console.log(`wall-time ratios per round: ${series(wall)}`);
+  console.log(`load average: ${loadText(loadavg())}`);
+  console.log(`cpu-time ratio vs duckdb: ${median(cpu).toFixed(2)}`);
+  console.log(`ratio vs duckdb: ${median(wall).toFixed(2)}`);
+}
+
+/** `--runs` rounds, each running every engine once (duckdb, ours, duckdb, ours, …). */
 async function main(): Promise<void> {
-  const rows = Number(args.rows);
+  const runs = Number(args.runs);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`--runs takes a positive integer, not ${args.runs}`);
   const dir = mkdtempSync(join(tmpdir(), 'lake-bench-'));
   try {
-    const input = join(dir, 'employees.csv');
-    const t0 = performance.now();
-    const gen = await generateCsv(input, rows);
-    console.log(
-      `workload: ${rows.toLocaleString('en-US')} rows, ${(gen.bytes / 1e6).toFixed(0)} MB CSV (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
-    );
-    const results: Record<string, EngineResult> = {};
-    for (const engine of ['duckdb', 'ours']) {
-      if (args.only && args.only !== engine) continue;
-      const out = join(dir, engine);
-      mkdirSync(out);
-      const nodeArgs = engine === 'ours' ? oursNodeFlags() : [];
-      if (args['cpu-prof'] && engine === 'ours')
-        nodeArgs.push('--cpu-prof', '--cpu-prof-dir', process.cwd());
-      const childArgs = ['--input', input, '--out', out];
-      if (args.budget) childArgs.push('--budget', args.budget);
-      let script = self;
-      if (engine === 'ours' && !args.tsx) script = await bundleOurs(dir);
-      else childArgs.unshift('--engine', engine);
-      if (engine === 'ours') {
-        const how = args.tsx ? 'from source under tsx' : 'from an esbuild bundle under plain node';
-        console.log(`ours: ${how}; node flags: ${nodeArgs.join(' ') || '(none)'}${flagsNote()}`);
+    const input = await prepareInput(dir, Number(args.rows));
+    const list = engines();
+    const launch = await launches(dir, input, list);
+    const results = new Map<Engine, EngineResult[]>(list.map((e) => [e, []]));
+    for (let round = 1; round <= runs; round++) {
+      for (const engine of list) {
+        const result = await runOnce(launch.get(engine)!, join(dir, `${engine}-${round}`));
+        results.get(engine)!.push(result);
+        console.log(report(`${engine} #${round}`, result, loadavg()[0]!));
       }
-      results[engine] = await runChild<EngineResult>(script, childArgs, nodeArgs);
-      console.log(report(engine, results[engine]));
     }
-    const { ours, duckdb } = results;
-    if (ours && duckdb) {
-      if (ours.rowsCurated !== duckdb.rowsCurated || ours.rowsRejected !== duckdb.rowsRejected) {
-        console.log(
-          `WARNING: engines disagree (curated ${ours.rowsCurated} vs ${duckdb.rowsCurated})`,
-        );
-      }
-      if (ours.cpuMs && duckdb.cpuMs)
-        console.log(`cpu-time ratio vs duckdb: ${(ours.cpuMs / duckdb.cpuMs).toFixed(2)}`);
-      console.log(
-        `load average: ${loadavg()
-          .map((l) => l.toFixed(2))
-          .join(' ')}`,
-      );
-      console.log(`ratio vs duckdb: ${(ours.ms / duckdb.ms).toFixed(2)}`);
-    }
+    summarize(results);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
