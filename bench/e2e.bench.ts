@@ -6,6 +6,7 @@
  * fresh state folder, as a child process. The temp folder is removed at the end.
  *
  *   npm run bench:e2e -- [--sizes 10000,100000,1000000] [--runs 1] [--no-startup] [--verbose]
+ *   npm run bench:e2e -- --file transactions_100_days.csv   (any sample dataset's file instead)
  */
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
@@ -30,6 +31,7 @@ answering a lake query count; then the start-up of npm start -- --once on the sa
 
   --sizes N,N,…   rows per file (default 10000,100000,1000000)
   --runs N        files per size; the line shows the median run (default 1)
+  --file PATH     time this file (any dataset; repeatable) instead of generated users files
   --no-startup    skip the npm start -- --once measurement
   --verbose       per run: upload, event, states, gaps and query times on stderr
   --help          this text`;
@@ -39,6 +41,7 @@ const { values: args } = parseArgs({
   options: {
     sizes: { type: 'string', default: '10000,100000,1000000' },
     runs: { type: 'string', default: '1' },
+    file: { type: 'string', multiple: true },
     'no-startup': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -77,7 +80,7 @@ export function stateSeconds(events: HistoryEvent[]): Record<string, number> {
 }
 
 /** Upload one file as `lake ingest` does, wait for its execution and for the query's count. */
-async function timeOne(twin: Twin, file: string, key: string, rows: number): Promise<E2eRun> {
+async function timeOne(twin: Twin, file: string, key: string, rows?: number): Promise<E2eRun> {
   const { runner, config } = twin;
   let arnOf!: (arn: string) => void;
   const started = new Promise<string>((r) => (arnOf = r));
@@ -97,10 +100,16 @@ async function timeOne(twin: Twin, file: string, key: string, rows: number): Pro
   const done = await runner.waitForExecution(arn);
   const succeeded = performance.now();
   if (done.status !== 'SUCCEEDED') throw new Error(`${key}: ${done.status} ${done.cause ?? ''}`);
-  const summary = JSON.parse(done.output ?? '{}') as { rowsCurated: number; rowsRejected: number };
-  const sql = `SELECT count(*) FROM users WHERE "_source_key" = '${key}'`;
+  const summary = JSON.parse(done.output ?? '{}') as {
+    dataset: string;
+    rowsRead: number;
+    rowsCurated: number;
+    rowsRejected: number;
+  };
+  const sql = `SELECT count(*) FROM ${summary.dataset} WHERE "_source_key" = '${key}'`;
   const counted = Number((await runQuery(config, sql)).rows[0]?.[0]);
   const queried = performance.now();
+  rows ??= summary.rowsRead;
   if (counted !== summary.rowsCurated || summary.rowsCurated + summary.rowsRejected !== rows)
     throw new Error(`${key}: ${rows} rows, summary ${JSON.stringify(summary)}, query ${counted}`);
 
@@ -189,7 +198,11 @@ async function main(): Promise<void> {
     });
     const twin = await startTwin(config, { listen: true });
     try {
-      for (const rows of sizes) {
+      for (const file of args.file ?? []) {
+        const r = await timeOne(twin, file, path.basename(file));
+        console.log(`${path.basename(file)}: ${line(r)}; ${r.detail}`);
+      }
+      for (const rows of args.file ? [] : sizes) {
         const results: E2eRun[] = [];
         for (let run = 1; run <= runs; run++) {
           const key = `users_e2e_${rows}_${run}.csv`;
