@@ -186,6 +186,31 @@ describe('startS3Endpoint with AWS SDK v3 defaults', () => {
     expect(after.KeyCount ?? 0).toBe(0);
   });
 
+  // A copy shares the source's data file (a hard link): each key must still own its bytes.
+  it('keeps a copy whole when its source is overwritten or deleted, and the source when the copy is', async () => {
+    const a = randomBytes(3 << 20);
+    const b = randomBytes(1000);
+    await client.send(new PutObjectCommand({ Bucket: 'ingest', Key: 'linked/src', Body: a }));
+    const copy = (Bucket: string, Key: string, from: string) =>
+      client.send(new CopyObjectCommand({ Bucket, Key, CopySource: from }));
+    await copy('raw', 'linked/one', 'ingest/linked/src');
+    await copy('ingest', 'linked/two', 'ingest/linked/src');
+    await copy('raw', 'linked/three', 'raw/linked/one');
+
+    await client.send(new PutObjectCommand({ Bucket: 'ingest', Key: 'linked/src', Body: b }));
+    expect(md5(await getBytes('raw', 'linked/one'))).toBe(md5(a));
+    await client.send(new PutObjectCommand({ Bucket: 'raw', Key: 'linked/one', Body: b }));
+    await client.send(
+      new DeleteObjectsCommand({ Bucket: 'ingest', Delete: { Objects: [{ Key: 'linked/src' }] } }),
+    );
+    expect(md5(await getBytes('ingest', 'linked/two'))).toBe(md5(a));
+    expect(md5(await getBytes('raw', 'linked/three'))).toBe(md5(a));
+    expect((await getBytes('raw', 'linked/one')).equals(b)).toBe(true);
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'raw', Key: 'linked/three' }));
+    expect(head.ETag).toBe(`"${md5(a)}"`);
+    expect(head.ContentLength).toBe(a.length);
+  });
+
   // s3rver's continuation tokens use single DES, which OpenSSL 3 dropped: page two used to fail.
   it('pages ListObjectsV2 past the first page with continuation tokens', async () => {
     const keys = Array.from({ length: 12 }, (_, i) => `paged/k${String(i).padStart(2, '0')}`);

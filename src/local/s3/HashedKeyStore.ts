@@ -11,6 +11,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import {
   appendFile,
+  copyFile,
+  link,
   mkdir,
   readdir,
   readFile,
@@ -272,7 +274,7 @@ export class HashedKeyStore {
         if (!source)
           throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: srcKey });
         const from = path.join(objectDir(this.rootDirectory, srcBucket, srcKey), source.data);
-        const temp = await this.writeTemp(destBucket, createReadStream(from));
+        const temp = await this.linkTemp(destBucket, from);
         try {
           await this.commit(destBucket, destKey, temp.file, {
             size: source.size,
@@ -377,7 +379,8 @@ export class HashedKeyStore {
     // S3's multipart ETag: the MD5 of the parts' binary MD5s, then the number of parts.
     const etag = `${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${sorted.length}`;
     const body = concat(sorted.map((p) => path.join(dir, String(p.number))));
-    const temp = await this.writeTemp(bucket, body);
+    // The ETag comes from the parts' MD5s: hashing the whole body again would be wasted.
+    const temp = await this.writeTemp(bucket, body, false);
     try {
       await this.guard({ bucket, key }, undefined, (write) =>
         this.commit(bucket, key, temp.file, { size: temp.size, etag, headers, write }),
@@ -464,21 +467,28 @@ export class HashedKeyStore {
       await rm(path.join(dir, previous.data), { force: true });
   }
 
+  /** A fresh name in the bucket's temp folder. */
+  private async tempFile(bucket: string): Promise<string> {
+    const dir = path.join(bucketDir(this.rootDirectory, bucket), TEMP_DIR);
+    await mkdir(dir, { recursive: true });
+    return path.join(dir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
+  }
+
+  /** Stream `content` to a temp file; its MD5 (the ETag) only when `hash` (else empty). */
   private async writeTemp(
     bucket: string,
     content: Readable,
+    hash = true,
   ): Promise<{ file: string; size: number; md5: string }> {
-    const dir = path.join(bucketDir(this.rootDirectory, bucket), TEMP_DIR);
-    await mkdir(dir, { recursive: true });
-    const file = path.join(dir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
-    const md5 = createHash('md5');
+    const file = await this.tempFile(bucket);
+    const md5 = hash ? createHash('md5') : undefined;
     let size = 0;
     try {
       await pipeline(
         content,
         new Transform({
           transform(chunk: Buffer, _enc, callback) {
-            md5.update(chunk);
+            md5?.update(chunk);
             size += chunk.length;
             callback(null, chunk);
           },
@@ -489,7 +499,24 @@ export class HashedKeyStore {
       await rm(file, { force: true });
       throw err;
     }
-    return { file, size, md5: md5.digest('hex') };
+    return { file, size, md5: md5?.digest('hex') ?? '' };
+  }
+
+  /**
+   * A temp file with the bytes of the data file `from`, for a copy. Data files are never written
+   * after their rename into place (an overwrite makes a new one, a delete unlinks a name), so a
+   * hard link is a copy at no cost whatever the size; a file system without links gets a real copy.
+   */
+  private async linkTemp(bucket: string, from: string): Promise<{ file: string }> {
+    const file = await this.tempFile(bucket);
+    try {
+      await link(from, file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw err;
+      await copyFile(from, file);
+    }
+    return { file };
   }
 
   private appendIndex(bucket: string, line: string): Promise<void> {
