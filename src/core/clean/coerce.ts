@@ -1,5 +1,11 @@
 import type { ColumnSpec, ColumnType } from '../contract/types.js';
-import { parseIsoDate, parseIsoTimestamp } from './isoTime.js';
+import {
+  parseIsoDate,
+  parseIsoDateBytes,
+  parseIsoTimestamp,
+  parseIsoTimestampBytes,
+} from './isoTime.js';
+import { decodeRange } from './utf8Text.js';
 import { compilePatternDate, compilePatternTimestamp } from './patternTime.js';
 import { decimalParts, parseDecimal } from './decimal.js';
 
@@ -14,19 +20,19 @@ export type Coerce = (text: string) => unknown;
 const INT_TEXT = /^[+-]?\d+$/;
 
 /**
- * The value of `[+-]?` and 1 to 15 ASCII digits (exact as a double), or NaN for anything else,
- * which then takes the general path. One pass over the characters: no regex, no string parse.
+ * The value of `[+-]?` and 1 to 15 ASCII digits (exact as a double) in `b[s … e)`, or NaN for
+ * anything else, which then takes the general path. One pass over the bytes: no string, no regex.
  */
-function shortInteger(t: string): number {
-  const n = t.length;
+function shortInteger(b: Uint8Array, s: number, e: number): number {
+  const n = e - s;
   if (n === 0 || n > 16) return NaN;
-  let i = 0;
-  const sign = t.charCodeAt(0);
-  if (sign === 43 || sign === 45) i = 1; // + -
-  if (i === n || n - i > 15) return NaN;
+  let i = s;
+  const sign = b[s];
+  if (sign === 43 || sign === 45) i++; // + -
+  if (i === e || e - i > 15) return NaN;
   let v = 0;
-  for (; i < n; i++) {
-    const d = t.charCodeAt(i) - 48;
+  for (; i < e; i++) {
+    const d = b[i]! - 48;
     if (d < 0 || d > 9) return NaN;
     v = v * 10 + d;
   }
@@ -61,17 +67,12 @@ export function compileCoercer(column: ColumnSpec): Coerce {
       return (t) => t;
     case 'int':
       return (t) => {
-        const short = shortInteger(t);
-        if (short === short)
-          return short >= -2147483648 && short <= 2147483647 ? short : OUT_OF_RANGE; // not NaN
         if (!INT_TEXT.test(t)) return NOT_TYPE;
         const v = Number(t);
         return v >= -2147483648 && v <= 2147483647 ? v : OUT_OF_RANGE;
       };
     case 'bigint':
       return (t) => {
-        const short = shortInteger(t);
-        if (short === short) return BigInt(short); // not NaN: ≤ 15 digits, exact and within INT64
         if (!INT_TEXT.test(t)) return NOT_TYPE;
         const v = BigInt(t);
         return v >= INT64_MIN && v <= INT64_MAX ? v : OUT_OF_RANGE;
@@ -108,6 +109,47 @@ export function compileCoercer(column: ColumnSpec): Coerce {
     if (typeof v === 'bigint') return v;
     return v === 'range' ? OUT_OF_RANGE : NOT_TYPE;
   };
+}
+
+/** Turns trimmed, non-null UTF-8 `b[s … e)` into the column's value, like `Coerce` does its text. */
+export type CoerceBytes = (b: Uint8Array, s: number, e: number) => unknown;
+
+/**
+ * The coercer of one column over UTF-8 bytes: ints, bigints and ISO-8601 dates and timestamps are
+ * read straight from the bytes; anything else (and what those fast paths refuse, such as a
+ * 19-digit bigint) is decoded and handed to `compileCoercer`'s coercer, so both agree.
+ */
+export function compileByteCoercer(column: ColumnSpec): CoerceBytes {
+  const coerce = compileCoercer(column);
+  const slow: CoerceBytes = (b, s, e) => coerce(decodeRange(b, s, e));
+  const isoOnly = (column.formats ?? ['iso8601']).every((f) => f === 'iso8601');
+  switch (column.type) {
+    case 'int':
+      return (b, s, e) => {
+        const v = shortInteger(b, s, e);
+        if (v !== v) return slow(b, s, e); // NaN: not a short integer
+        return v >= -2147483648 && v <= 2147483647 ? v : OUT_OF_RANGE;
+      };
+    case 'bigint':
+      return (b, s, e) => {
+        const v = shortInteger(b, s, e);
+        return v === v ? BigInt(v) : slow(b, s, e); // ≤ 15 digits: exact and within INT64
+      };
+    case 'timestamp':
+      if (!isoOnly) return slow;
+      return (b, s, e) => {
+        const v = parseIsoTimestampBytes(b, s, e);
+        return v === v ? v : NOT_TYPE;
+      };
+    case 'date':
+      if (!isoOnly) return slow;
+      return (b, s, e) => {
+        const v = parseIsoDateBytes(b, s, e);
+        return v === v ? v : NOT_TYPE;
+      };
+    default:
+      return slow;
+  }
 }
 
 /** Try parsers in order; the first non-NaN result wins. */

@@ -5,17 +5,17 @@
 
 const MS_PER_DAY = 86_400_000;
 
-/** Value of the digit at `i`, or -1. */
-function digit(s: string, i: number): number {
-  const c = s.charCodeAt(i) - 48;
+/** Value of the digit at `b[i]`, or -1 (also past the end: the scratch is zero-filled there). */
+function digit(b: Uint8Array, i: number): number {
+  const c = b[i]! - 48;
   return c >= 0 && c <= 9 ? c : -1;
 }
 
 /** Value of `n` digits starting at `i`, or -1 when any is not a digit. */
-function digits(s: string, i: number, n: number): number {
+function digits(b: Uint8Array, i: number, n: number): number {
   let v = 0;
   for (let k = 0; k < n; k++) {
-    const d = digit(s, i + k);
+    const d = digit(b, i + k);
     if (d < 0) return -1;
     v = v * 10 + d;
   }
@@ -28,12 +28,12 @@ export function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/** Days since epoch of `YYYY-MM-DD` at `s[0..10]`, or NaN. Years 0001–9999 only. */
-function dateAt(s: string): number {
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return NaN;
-  const y = digits(s, 0, 4);
-  const m = digits(s, 5, 2);
-  const d = digits(s, 8, 2);
+/** Days since epoch of `YYYY-MM-DD` at `b[s … s + 10)`, or NaN. Years 0001–9999 only. */
+function dateAt(b: Uint8Array, s: number): number {
+  if (b[s + 4] !== 45 || b[s + 7] !== 45) return NaN;
+  const y = digits(b, s, 4);
+  const m = digits(b, s + 5, 2);
+  const d = digits(b, s + 8, 2);
   if (y < 1 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return NaN;
   return daysFromCivil(y, m, d);
 }
@@ -52,40 +52,41 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
-/** Parse `YYYY-MM-DD` to days since epoch, or NaN. */
-export function parseIsoDate(s: string): number {
-  return s.length === 10 ? dateAt(s) : NaN;
+/** `YYYY-MM-DD` in UTF-8 `b[s … e)` as days since epoch, or NaN. */
+export function parseIsoDateBytes(b: Uint8Array, s: number, e: number): number {
+  return e - s === 10 ? dateAt(b, s) : NaN;
 }
 
 /**
- * Parse an ISO-8601 timestamp to ms since epoch (UTC), or NaN. Accepts `YYYY-MM-DD`, then
- * optionally `T` or a space, `HH:mm`, `:ss`, `.fraction` (ms kept, finer digits dropped) and a zone
- * `Z`, `±HH`, `±HHMM` or `±HH:MM`. Without a zone the time is UTC.
+ * An ISO-8601 timestamp in UTF-8 `b[s … e)` as ms since epoch (UTC), or NaN. Accepts
+ * `YYYY-MM-DD`, then optionally `T` or a space, `HH:mm`, `:ss`, `.fraction` (ms kept, finer
+ * digits dropped) and a zone `Z`, `±HH`, `±HHMM` or `±HH:MM`. Without a zone the time is UTC.
  */
-export function parseIsoTimestamp(s: string): number {
-  const n = s.length;
+export function parseIsoTimestampBytes(b: Uint8Array, s: number, e: number): number {
+  const n = e - s;
   if (n < 10) return NaN;
-  const days = dateAt(s);
+  const days = dateAt(b, s);
   if (Number.isNaN(days)) return NaN;
   if (n === 10) return days * MS_PER_DAY;
-  const sep = s.charCodeAt(10);
+  const sep = b[s + 10];
   if (sep !== 84 && sep !== 116 && sep !== 32) return NaN; // T t space
-  if (n < 16 || s.charCodeAt(13) !== 58) return NaN;
-  const hh = digits(s, 11, 2);
-  const mi = digits(s, 14, 2);
+  if (n < 16 || b[s + 13] !== 58) return NaN;
+  const hh = digits(b, s + 11, 2);
+  const mi = digits(b, s + 14, 2);
   if (hh < 0 || hh > 23 || mi < 0 || mi > 59) return NaN;
-  let i = 16;
+  let i = s + 16;
   let ss = 0;
   let ms = 0;
-  if (i < n && s.charCodeAt(i) === 58) {
-    ss = digits(s, i + 1, 2);
+  if (i < e && b[i] === 58) {
+    if (i + 3 > e) return NaN;
+    ss = digits(b, i + 1, 2);
     if (ss < 0 || ss > 59) return NaN;
     i += 3;
-    if (i < n && (s.charCodeAt(i) === 46 || s.charCodeAt(i) === 44)) {
+    if (i < e && (b[i] === 46 || b[i] === 44)) {
       i++;
       const start = i;
-      while (i < n && digit(s, i) >= 0) {
-        if (i - start < 3) ms = ms * 10 + digit(s, i);
+      while (i < e && digit(b, i) >= 0) {
+        if (i - start < 3) ms = ms * 10 + digit(b, i);
         i++;
       }
       const len = i - start;
@@ -95,18 +96,20 @@ export function parseIsoTimestamp(s: string): number {
     }
   }
   let offsetMin = 0;
-  if (i < n) {
-    const z = s.charCodeAt(i);
+  if (i < e) {
+    const z = b[i];
     if (z === 90 || z === 122) {
       i++;
     } else if (z === 43 || z === 45) {
-      const oh = digits(s, i + 1, 2);
+      if (i + 3 > e) return NaN;
+      const oh = digits(b, i + 1, 2);
       if (oh < 0 || oh > 23) return NaN;
       i += 3;
       let om = 0;
-      if (i < n) {
-        if (s.charCodeAt(i) === 58) i++;
-        om = digits(s, i, 2);
+      if (i < e) {
+        if (b[i] === 58) i++;
+        if (i + 2 > e) return NaN;
+        om = digits(b, i, 2);
         if (om < 0 || om > 59) return NaN;
         i += 2;
       }
@@ -115,8 +118,31 @@ export function parseIsoTimestamp(s: string): number {
       return NaN;
     }
   }
-  if (i !== n) return NaN;
+  if (i !== e) return NaN;
   return days * MS_PER_DAY + ((hh * 60 + mi - offsetMin) * 60 + ss) * 1000 + ms;
+}
+
+let scratch = new Uint8Array(64);
+
+/** `s` as bytes in a shared scratch (a character beyond ASCII becomes 0xff: never a digit or sign). */
+function asciiBytes(s: string): Uint8Array {
+  if (s.length + 4 > scratch.length) scratch = new Uint8Array(s.length * 2 + 4);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    scratch[i] = c < 0x80 ? c : 0xff;
+  }
+  scratch.fill(0, s.length, s.length + 4); // what a parser reads past the end is never a digit
+  return scratch;
+}
+
+/** Parse `YYYY-MM-DD` to days since epoch, or NaN. */
+export function parseIsoDate(s: string): number {
+  return s.length === 10 ? parseIsoDateBytes(asciiBytes(s), 0, 10) : NaN;
+}
+
+/** Parse an ISO-8601 timestamp (see `parseIsoTimestampBytes`) to ms since epoch, or NaN. */
+export function parseIsoTimestamp(s: string): number {
+  return parseIsoTimestampBytes(asciiBytes(s), 0, s.length);
 }
 
 /** `YYYY-MM-DD` of a day number (days since epoch). */

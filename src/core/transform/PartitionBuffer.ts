@@ -4,6 +4,7 @@ import { columnStore } from './columnStore.js';
 import type { ColumnStore, StringHint } from './columnStore.js';
 
 const ROW_NUMBER_BYTES = 8;
+const NO_SPANS = new Int32Array(0);
 
 /**
  * Rows of one partition held column by column (in typed memory, see `columnStore`) until they are
@@ -40,11 +41,21 @@ export class PartitionBuffer {
     return this.types.map((t, i) => columnStore(t, this.hints[i]));
   }
 
-  /** Add one row: one value per column, of the column's JS type, or null. Returns the bytes newly allocated. */
-  push(values: readonly unknown[], rowNumber: number): number {
+  /**
+   * Add one row: one value per column, of the column's JS type, or null, or `IN_BLOCK` for a
+   * string whose UTF-8 bytes are `bytes[spans[2i] … spans[2i + 1])`. Returns the bytes newly
+   * allocated.
+   */
+  push(
+    values: readonly unknown[],
+    rowNumber: number,
+    bytes?: Uint8Array,
+    spans: Int32Array = NO_SPANS,
+  ): number {
     const stores = this.stores;
     let added = ROW_NUMBER_BYTES;
-    for (let i = 0; i < stores.length; i++) added += stores[i]!.push(values[i]);
+    for (let i = 0; i < stores.length; i++)
+      added += stores[i]!.push(values[i], bytes, spans[2 * i], spans[2 * i + 1]);
     this.rowNumbers.push(rowNumber);
     this.totalRows++;
     return added;

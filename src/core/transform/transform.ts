@@ -1,5 +1,6 @@
 import { dialectOf } from '../contract/dialect.js';
-import { readCsv } from '../csv/readCsv.js';
+import { recordTexts } from '../csv/fieldBlock.js';
+import { readCsvFields } from '../csv/readCsvFields.js';
 import { encodeParquet } from '../parquet/index.js';
 import { partitioningOf } from '../contract/partitioning.js';
 import {
@@ -115,23 +116,21 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
   };
 
   const values: unknown[] = new Array(width);
-  const texts: (string | null)[] = new Array(width);
-  const rejectedRow: unknown[] = new Array(width + 3);
+  const spans = new Int32Array(2 * width);
+  const rejectedRow: (string | null)[] = new Array(width + 3);
 
-  const batches = readCsv(input.body, {
+  const blocks = readCsvFields(input.body, {
     delimiter: dialect.delimiter,
     quote: dialect.quote,
     header: chunk.hasHeader,
     expectedHeader: contract.columns.map((c) => c.name),
     firstRowNumber: chunk.firstRowNumber,
   });
-  for await (const batch of batches) {
-    const rows = batch.rows;
-    for (let j = 0; j < rows.length; j++) {
-      const fields = rows[j]!;
-      const rowNumber = batch.firstRowNumber + j;
+  for await (const block of blocks) {
+    for (let r = 0; r < block.rows; r++) {
+      const rowNumber = block.firstRowNumber + r;
       rowsRead++;
-      let issues = validator.check(fields, values, texts);
+      let issues = validator.check(block, r, values, spans);
       let place: number | null = null;
       if (issues === null || issues[0]!.code !== 'column_count') {
         place = keyOf(values);
@@ -166,14 +165,13 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
           });
           held += buffer.bytes;
         }
-        held += buffer.push(values, rowNumber);
+        held += buffer.push(values, rowNumber, block.bytes, spans);
         if (key !== undefined) duplicates.remember(key, rowNumber);
         rowsCurated++;
       } else {
         const list = issues ?? [];
-        for (let i = 0; i < width; i++) rejectedRow[i] = texts[i];
-        const raw = JSON.stringify(fields);
-        rejectedRow[width] = raw;
+        validator.texts(block, r, rejectedRow);
+        rejectedRow[width] = JSON.stringify(recordTexts(block, r));
         rejectedRow[width + 1] = JSON.stringify(list);
         rejectedRow[width + 2] = codesOf(list);
         held += rejected.push(rejectedRow, rowNumber);

@@ -2,6 +2,8 @@ import type { ColumnSpec } from '../contract/types.js';
 import { decimalParts, parseDecimal } from '../clean/decimal.js';
 import { parseIsoDate, parseIsoTimestamp } from '../clean/isoTime.js';
 import type { RowIssue } from './types.js';
+import { decodeRange, utf16Length } from '../clean/utf8Text.js';
+import { isEmailBytes } from './emailBytes.js';
 
 /** Checks a coerced value (and its trimmed text) against a column's constraints; null when fine. */
 export type ColumnCheck = (value: unknown, text: string) => RowIssue | null;
@@ -21,16 +23,7 @@ export function compileColumnCheck(column: ColumnSpec): ColumnCheck | undefined 
   const name = column.name;
   const { minLength, maxLength } = column;
   if (minLength !== undefined || maxLength !== undefined) {
-    checks.push((_v, t) =>
-      (minLength !== undefined && t.length < minLength) ||
-      (maxLength !== undefined && t.length > maxLength)
-        ? {
-            code: 'length',
-            column: name,
-            message: `length ${t.length} outside ${minLength ?? 0}..${maxLength ?? '∞'}`,
-          }
-        : null,
-    );
+    checks.push((_v, t) => lengthIssue(column, t.length));
   }
   if (column.pattern !== undefined) {
     const re = new RegExp(column.pattern);
@@ -45,11 +38,7 @@ export function compileColumnCheck(column: ColumnSpec): ColumnCheck | undefined 
     );
   }
   if (column.format === 'email') {
-    checks.push((_v, t) =>
-      EMAIL.test(t)
-        ? null
-        : { code: 'format', column: name, message: `${quoteText(t)} is not an e-mail address` },
-    );
+    checks.push((_v, t) => (EMAIL.test(t) ? null : emailIssue(name, t)));
   }
   if (column.enum !== undefined) {
     const allowed = new Set(column.enum);
@@ -85,6 +74,49 @@ export function compileColumnCheck(column: ColumnSpec): ColumnCheck | undefined 
     }
     return null;
   };
+}
+
+/**
+ * The checks of a string column that can run on its UTF-8 bytes (length, e-mail), so its values
+ * never become JS strings; undefined when the column needs its text (a pattern, an enum, bounds).
+ */
+export function compileStringBytesCheck(column: ColumnSpec): ByteCheck | undefined {
+  const { minLength, maxLength, name } = column;
+  if (column.type !== 'string' || column.pattern !== undefined || column.enum !== undefined)
+    return undefined;
+  if (column.min !== undefined || column.max !== undefined) return undefined;
+  const lengths = minLength !== undefined || maxLength !== undefined;
+  const email = column.format === 'email';
+  return (b, s, e) => {
+    if (lengths) {
+      const issue = lengthIssue(column, utf16Length(b, s, e));
+      if (issue) return issue;
+    }
+    if (email && !isEmailBytes(b, s, e)) return emailIssue(name, decodeRange(b, s, e));
+    return null;
+  };
+}
+
+/** Checks UTF-8 `b[s … e)` (trimmed, not null); null when fine. */
+export type ByteCheck = (b: Uint8Array, s: number, e: number) => RowIssue | null;
+
+/** The issue of a text `length` (UTF-16 units) outside the column's bounds, else null. */
+function lengthIssue(column: ColumnSpec, length: number): RowIssue | null {
+  const { minLength, maxLength } = column;
+  if (
+    (minLength === undefined || length >= minLength) &&
+    (maxLength === undefined || length <= maxLength)
+  )
+    return null;
+  return {
+    code: 'length',
+    column: column.name,
+    message: `length ${length} outside ${minLength ?? 0}..${maxLength ?? '∞'}`,
+  };
+}
+
+function emailIssue(column: string, text: string): RowIssue {
+  return { code: 'format', column, message: `${quoteText(text)} is not an e-mail address` };
 }
 
 /** A contract bound in the column's value representation (so it compares with coerced values). */

@@ -1,41 +1,61 @@
 import type { Contract, RowRule } from '../contract/types.js';
 import { dialectOf } from '../contract/dialect.js';
-import { compileCoercer, describeType, NOT_TYPE, OUT_OF_RANGE } from '../clean/coerce.js';
-import type { Coerce } from '../clean/coerce.js';
-import { compileColumnCheck, quoteText } from './compileColumnCheck.js';
-import type { ColumnCheck } from './compileColumnCheck.js';
+import type { FieldBlock } from '../csv/fieldBlock.js';
+import { compileByteCoercer, describeType, NOT_TYPE, OUT_OF_RANGE } from '../clean/coerce.js';
+import type { CoerceBytes } from '../clean/coerce.js';
+import { decodeRange, trimEnd, trimStart } from '../clean/utf8Text.js';
+import { compileColumnCheck, compileStringBytesCheck, quoteText } from './compileColumnCheck.js';
+import type { ByteCheck, ColumnCheck } from './compileColumnCheck.js';
 import type { RowIssue } from './types.js';
 
-/** Cleans, coerces and validates rows of one contract; compiled once per contract. */
+/**
+ * The value the validator leaves for a string column it checked on its bytes alone: the caller
+ * copies the bytes of the field's span (see `RowValidator.check`) instead of a JS string.
+ */
+export const IN_BLOCK: unique symbol = Symbol('in-block');
+
+/** Cleans, coerces and validates the records of one contract; compiled once per contract. */
 export interface RowValidator {
   /**
-   * Check the raw fields of one record. Fills `values` (coerced, null for null) and `texts`
-   * (trimmed raw text, null for a missing field) and returns the issues, or null when the row is
-   * clean. Duplicate keys and partition nulls are the caller's (they need state or the partition).
+   * Check record `r` of `block`. Fills `values` (coerced, null for null, `IN_BLOCK` for a string
+   * left in the block) and `spans` (the trimmed field of column i is `block.bytes[spans[2i] …
+   * spans[2i + 1])`), and returns the issues, or null when the row is clean. Duplicate keys and
+   * partition nulls are the caller's (they need state or the partition).
    */
-  check(fields: string[], values: unknown[], texts: (string | null)[]): RowIssue[] | null;
+  check(block: FieldBlock, r: number, values: unknown[], spans: Int32Array): RowIssue[] | null;
+  /** The trimmed text of each column of record `r` (null for a missing field), for a rejected row. */
+  texts(block: FieldBlock, r: number, out: (string | null)[]): void;
 }
 
 interface CompiledColumn {
   name: string;
   nullable: boolean;
-  coerce: Coerce;
+  /** For a string column checked on its bytes: the check (null: none); the value stays `IN_BLOCK`. */
+  bytesCheck: ByteCheck | null | undefined;
+  coerce: CoerceBytes;
   check: ColumnCheck | undefined;
   expected: string;
 }
 
 /** Compile the per-column coercers, constraint checks and row rules of a contract. */
 export function compileRowValidator(contract: Contract): RowValidator {
-  const nulls = new Set(dialectOf(contract).nullMarkers);
-  // A field longer than every null marker is not one: no hash of the whole field for the Set lookup.
-  const longestNull = Math.max(0, ...[...nulls].map((m) => m.length));
-  const columns: CompiledColumn[] = contract.columns.map((c) => ({
-    name: c.name,
-    nullable: c.nullable ?? true,
-    coerce: compileCoercer(c),
-    check: compileColumnCheck(c),
-    expected: describeType(c),
-  }));
+  const isNull = nullMarkerTest(dialectOf(contract).nullMarkers);
+  // Columns whose values rules or the primary key compare must be real values, not spans.
+  const compared = new Set([
+    ...(contract.primaryKey ?? []),
+    ...(contract.rules ?? []).flatMap((r) => [r.column, r.otherColumn]),
+  ]);
+  const columns: CompiledColumn[] = contract.columns.map((c) => {
+    const bytesCheck = compared.has(c.name) ? undefined : compileStringBytesCheck(c);
+    return {
+      name: c.name,
+      nullable: c.nullable ?? true,
+      bytesCheck: bytesCheck && (isNoCheck(c) ? null : bytesCheck),
+      coerce: compileByteCoercer(c),
+      check: compileColumnCheck(c),
+      expected: describeType(c),
+    };
+  });
   const width = columns.length;
   const index = new Map(contract.columns.map((c, i) => [c.name, i]));
   const rules = (contract.rules ?? []).map((r) =>
@@ -43,27 +63,23 @@ export function compileRowValidator(contract: Contract): RowValidator {
   );
 
   return {
-    check(fields, values, texts) {
-      let issues: RowIssue[] | null = null;
-      if (fields.length !== width) {
-        for (let i = 0; i < width; i++) {
-          const f = fields[i];
-          texts[i] = f === undefined ? null : f.trim();
-          values[i] = null;
-        }
-        return [
-          {
-            code: 'column_count',
-            column: null,
-            message: `expected ${width} fields, found ${fields.length}`,
-          },
-        ];
+    check(block, r, values, spans) {
+      const bytes = block.bytes;
+      const first = block.fieldStart[r]!;
+      const count = block.fieldStart[r + 1]! - first;
+      if (count !== width) {
+        for (let i = 0; i < width; i++) values[i] = null;
+        const message = `expected ${width} fields, found ${count}`;
+        return [{ code: 'column_count', column: null, message }];
       }
+      let issues: RowIssue[] | null = null;
       for (let i = 0; i < width; i++) {
         const col = columns[i]!;
-        const text = fields[i]!.trim();
-        texts[i] = text;
-        if (text.length <= longestNull && nulls.has(text)) {
+        const s = trimStart(bytes, block.starts[first + i]!, block.ends[first + i]!);
+        const e = trimEnd(bytes, s, block.ends[first + i]!);
+        spans[2 * i] = s;
+        spans[2 * i + 1] = e;
+        if (isNull(bytes, s, e)) {
           values[i] = null;
           if (!col.nullable)
             (issues ??= []).push({
@@ -73,27 +89,34 @@ export function compileRowValidator(contract: Contract): RowValidator {
             });
           continue;
         }
-        const v = col.coerce(text);
+        if (col.bytesCheck !== undefined) {
+          values[i] = IN_BLOCK;
+          const issue = col.bytesCheck === null ? null : col.bytesCheck(bytes, s, e);
+          if (issue) (issues ??= []).push(issue);
+          continue;
+        }
+        const v = col.coerce(bytes, s, e);
         if (v === NOT_TYPE || v === OUT_OF_RANGE) {
           values[i] = null;
+          const text = quoteText(decodeRange(bytes, s, e));
           (issues ??= []).push(
             v === NOT_TYPE
               ? {
                   code: 'type',
                   column: col.name,
-                  message: `${quoteText(text)} is not a valid ${col.expected}`,
+                  message: `${text} is not a valid ${col.expected}`,
                 }
               : {
                   code: 'range',
                   column: col.name,
-                  message: `${quoteText(text)} does not fit ${col.expected}`,
+                  message: `${text} does not fit ${col.expected}`,
                 },
           );
           continue;
         }
         values[i] = v;
         if (col.check) {
-          const issue = col.check(v, text);
+          const issue = col.check(v, typeof v === 'string' ? v : decodeRange(bytes, s, e));
           if (issue) (issues ??= []).push(issue);
         }
       }
@@ -103,6 +126,38 @@ export function compileRowValidator(contract: Contract): RowValidator {
       }
       return issues;
     },
+
+    texts(block, r, out) {
+      const first = block.fieldStart[r]!;
+      const count = block.fieldStart[r + 1]! - first;
+      for (let i = 0; i < width; i++) {
+        const k = first + i;
+        out[i] =
+          i < count ? decodeRange(block.bytes, block.starts[k]!, block.ends[k]!).trim() : null;
+      }
+    },
+  };
+}
+
+/** Whether a string column has no check at all (its bytes go to the store unread). */
+function isNoCheck(c: Contract['columns'][number]): boolean {
+  return c.minLength === undefined && c.maxLength === undefined && c.format === undefined;
+}
+
+/** A test of trimmed UTF-8 `b[s … e)` against the null markers, without decoding it. */
+function nullMarkerTest(markers: string[]): (b: Uint8Array, s: number, e: number) => boolean {
+  const encoded = [...new Set(markers)].map((m) => new TextEncoder().encode(m));
+  const longest = Math.max(0, ...encoded.map((m) => m.length));
+  return (b, s, e) => {
+    const n = e - s;
+    if (n > longest) return false; // most fields: longer than every marker
+    for (const m of encoded) {
+      if (m.length !== n) continue;
+      let k = 0;
+      while (k < n && b[s + k] === m[k]) k++;
+      if (k === n) return true;
+    }
+    return false;
   };
 }
 

@@ -1,5 +1,5 @@
 export type { ErrorCode, RowIssue } from './types.js';
-export { compileRowValidator } from './compileRowValidator.js';
+export { compileRowValidator, IN_BLOCK } from './compileRowValidator.js';
 export type { RowValidator } from './compileRowValidator.js';
 export { compileColumnCheck, quoteText } from './compileColumnCheck.js';
 export type { ColumnCheck } from './compileColumnCheck.js';
