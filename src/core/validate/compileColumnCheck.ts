@@ -9,7 +9,7 @@ import { isEmailBytes } from './emailBytes.js';
 export type ColumnCheck = (value: unknown, text: string) => RowIssue | null;
 
 // The WHATWG (HTML) e-mail syntax, requiring a dot in the domain.
-const EMAIL =
+export const EMAIL =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 /** Quote a value for a message, cut short so a 1 MB field does not make a 1 MB message. */

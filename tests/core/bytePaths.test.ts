@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { compileByteCoercer, compileCoercer } from '../../src/core/clean/coerce.js';
+import { trimEnd, trimStart, utf16Length } from '../../src/core/clean/utf8Text.js';
+import type { ColumnSpec } from '../../src/core/contract/types.js';
+import { EMAIL } from '../../src/core/validate/compileColumnCheck.js';
+import { isEmailBytes } from '../../src/core/validate/emailBytes.js';
+
+// The transform reads fields as UTF-8 bytes; each fast path here is held to the string code it
+// stands in for (String.prototype.trim, string.length, the e-mail regex, the text coercers).
+
+/** A seeded generator (mulberry32), so a failure can be replayed. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random text of pieces from `alphabet`, up to `max` of them. */
+function texts(alphabet: string[], count: number, max: number, seed: number): string[] {
+  const rnd = rng(seed);
+  return Array.from({ length: count }, () =>
+    Array.from(
+      { length: Math.floor(rnd() * max) },
+      () => alphabet[Math.floor(rnd() * alphabet.length)],
+    ).join(''),
+  );
+}
+
+const encoder = new TextEncoder();
+const SPACES = [
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\v',
+  '\f',
+  '\u00a0',
+  '\u1680',
+  '\u2000',
+  '\u200a',
+  '\u200b',
+  '\u2028',
+  '\u2029',
+  '\u202f',
+  '\u205f',
+  '\u3000',
+  '\ufeff',
+  '\u0085',
+  '\u180e',
+];
+
+describe('UTF-8 field bytes', () => {
+  it('trim where String.prototype.trim trims, every kind of white space included', () => {
+    const corpus = texts([...SPACES, 'a', 'é', '中', '🦆', '\u00a1', '\u2031'], 5000, 8, 1);
+    for (const text of corpus) {
+      const bytes = encoder.encode(`x${text}y`).subarray(1); // a non-zero start
+      const end = bytes.length - 1;
+      const s = trimStart(bytes, 0, end);
+      const e = trimEnd(bytes, s, end);
+      expect(new TextDecoder().decode(bytes.subarray(s, e)), JSON.stringify(text)).toBe(
+        text.trim(),
+      );
+    }
+  });
+
+  it('count UTF-16 units as string.length does', () => {
+    for (const text of texts(['a', 'é', '中', '🦆', ' '], 2000, 10, 2))
+      expect(utf16Length(encoder.encode(text), 0, encoder.encode(text).length)).toBe(text.length);
+  });
+
+  it('check e-mail addresses exactly as the regex does', () => {
+    const parts = [
+      'a',
+      'Z',
+      '9',
+      '.',
+      '-',
+      '@',
+      '+',
+      '_',
+      "'",
+      'é',
+      ' ',
+      '..',
+      'x'.repeat(62),
+      'y'.repeat(64),
+      '@b.c',
+      '.com',
+    ];
+    const corpus = [
+      ...texts(parts, 20000, 7, 3),
+      'a@b.c',
+      'a@b',
+      '@b.c',
+      'a@-b.c',
+      'a@b-.c',
+      'a@b..c',
+      'a@b.c.',
+      `a@${'x'.repeat(63)}.c`,
+      `a@${'x'.repeat(64)}.c`,
+    ];
+    let valid = 0;
+    for (const text of corpus) {
+      const bytes = encoder.encode(text);
+      const expected = EMAIL.test(text);
+      if (expected) valid++;
+      expect(isEmailBytes(bytes, 0, bytes.length), JSON.stringify(text)).toBe(expected);
+    }
+    expect(valid).toBeGreaterThan(100); // the corpus reaches both answers
+  });
+
+  it.each<[ColumnSpec['type'], string[]]>([
+    [
+      'int',
+      [
+        '0',
+        '1',
+        '+',
+        '-',
+        '9',
+        '2147483647',
+        '2147483648',
+        '-2147483648',
+        '00012',
+        ' ',
+        'x',
+        '.',
+        'e',
+      ],
+    ],
+    [
+      'bigint',
+      [
+        '0',
+        '9',
+        '-',
+        '+',
+        '9223372036854775807',
+        '9223372036854775808',
+        '123456789012345',
+        '1234567890123456',
+        'x',
+      ],
+    ],
+    [
+      'timestamp',
+      [
+        '2024-02-29',
+        '2023-02-29',
+        'T',
+        ' ',
+        '12:34',
+        ':56',
+        '.1',
+        '.123456',
+        ',5',
+        'Z',
+        'z',
+        '+05:30',
+        '-0800',
+        '+24',
+        '9999-12-31',
+        '0000-01-01',
+        '1',
+      ],
+    ],
+    ['date', ['2024-02-29', '2023-02-29', '2024-13-01', '1970-01-01', '1', '-', 'x']],
+  ])('coerce %s from bytes as from text', (type, pieces) => {
+    const column: ColumnSpec = { name: 'c', type };
+    const fromText = compileCoercer(column);
+    const fromBytes = compileByteCoercer(column);
+    const corpus = texts(pieces, 5000, type === 'timestamp' ? 5 : 3, 4);
+    for (const text of corpus) {
+      const bytes = encoder.encode(`,${text},`); // a span inside a bigger buffer
+      expect(fromBytes(bytes, 1, bytes.length - 1), JSON.stringify(text)).toEqual(fromText(text));
+    }
+  });
+});
