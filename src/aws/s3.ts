@@ -234,23 +234,26 @@ export class S3ObjectStore implements ObjectStore {
   /**
    * Server-side copy. CopyObject refuses sources above 5 GiB, so a HeadObject of the pinned source
    * (its version, or its ETag) comes first, and larger objects go part by part
-   * (`multipartCopy`: UploadPartCopy with the same pin on every part).
+   * (`multipartCopy`: UploadPartCopy with the same pin on every part). A `size` known to be under
+   * the threshold skips the HeadObject: one request per copy instead of two.
    */
   async copy(
-    from: { bucket: string; key: string; versionId?: string; ifMatch?: string },
+    from: { bucket: string; key: string; versionId?: string; ifMatch?: string; size?: number },
     to: { bucket: string; key: string },
   ): Promise<void> {
-    const head = await this.headObject(from.bucket, from.key, from, true);
-    if (!head)
-      throw new ObjectNotFoundError(`s3://${from.bucket}/${from.key} does not exist`, {
-        bucket: from.bucket,
-        key: from.key,
-      });
-    if ((head.ContentLength ?? 0) > this.copyOptions.thresholdBytes) {
-      await this.call(from.bucket, from.key, () =>
-        multipartCopy(this.client, from, to, head, this.copyOptions),
-      );
-      return;
+    if (from.size === undefined || from.size > this.copyOptions.thresholdBytes) {
+      const head = await this.headObject(from.bucket, from.key, from, true);
+      if (!head)
+        throw new ObjectNotFoundError(`s3://${from.bucket}/${from.key} does not exist`, {
+          bucket: from.bucket,
+          key: from.key,
+        });
+      if ((head.ContentLength ?? 0) > this.copyOptions.thresholdBytes) {
+        await this.call(from.bucket, from.key, () =>
+          multipartCopy(this.client, from, to, head, this.copyOptions),
+        );
+        return;
+      }
     }
     const source = copySourceOf(from);
     await this.call(from.bucket, from.key, () =>

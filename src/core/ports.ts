@@ -87,10 +87,11 @@ export interface ObjectStore {
   /**
    * Server-side copy; `versionId` pins the source version where the store keeps versions, and
    * `ifMatch` (`x-amz-copy-source-if-match`) copies only while the source still has that ETag,
-   * else `PreconditionFailedError`.
+   * else `PreconditionFailedError`. `size`, when the caller knows it from a listing, spares S3 the
+   * HeadObject that otherwise chooses between one CopyObject and a part-by-part copy.
    */
   copy(
-    from: { bucket: string; key: string; versionId?: string; ifMatch?: string },
+    from: { bucket: string; key: string; versionId?: string; ifMatch?: string; size?: number },
     to: { bucket: string; key: string },
   ): Promise<void>;
   /** Every key under a prefix, in lexicographic order. */

@@ -148,8 +148,13 @@ async function publish(
   const run = summarizeRun(contract, await readChunkSummaries(req, deps));
   const tables = await ensureTables(contract, deps);
   const curated = deps.buckets.curated;
+  // One listing gives every staged size, so each copy is one request (no HeadObject first).
+  const sizes = new Map((await deps.store.list(curated, staging)).map((o) => [o.key, o.size]));
   await mapLimit(run.files, COPY_CONCURRENCY, (file) =>
-    deps.store.copy({ bucket: curated, key: staging + file }, { bucket: curated, key: file }),
+    deps.store.copy(
+      { bucket: curated, key: staging + file, size: sizes.get(staging + file) },
+      { bucket: curated, key: file },
+    ),
   );
   await register(deps, tables.curated, run.partitions);
   await register(deps, tables.rejected, run.rejectedPartitions);

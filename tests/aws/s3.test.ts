@@ -103,6 +103,27 @@ describe('copy', () => {
     expect(same(s3.bytes('dst', 'x'), pattern(LIMITS.maxCopyObjectBytes))).toBe(true);
   });
 
+  it('skips the HeadObject when the size is known and under the threshold, not above it', async () => {
+    const { store, s3 } = setup();
+    const small = LIMITS.maxCopyObjectBytes;
+    const { etag } = s3.putDirect('src', 'small', pattern(small));
+    await store.copy(
+      { bucket: 'src', key: 'small', ifMatch: etag, size: small },
+      { bucket: 'dst', key: 'small' },
+    );
+    expect(commands(s3)).toEqual(['CopyObject']);
+    expect(same(s3.bytes('dst', 'small'), pattern(small))).toBe(true);
+
+    s3.sent.length = 0;
+    s3.putDirect('src', 'big', pattern(small + 1));
+    await store.copy({ bucket: 'src', key: 'big', size: small + 1 }, { bucket: 'dst', key: 'big' });
+    expect(commands(s3)[0]).toBe('HeadObject');
+    expect(commands(s3)).toContain('UploadPartCopy');
+    await expect(
+      store.copy({ bucket: 'src', key: 'gone', size: 10 }, { bucket: 'dst', key: 'gone' }),
+    ).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
   it('the fake refuses CopyObject above its limit, as S3 does above 5 GiB', async () => {
     const s3 = new FakeS3(LIMITS);
     s3.createBucket('src');
