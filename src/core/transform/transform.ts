@@ -16,6 +16,7 @@ import { curatedFields, rejectedFields } from './fields.js';
 import { checkPartitionLimit } from './fileLayoutChecks.js';
 import { assertSourceId, curatedKey, rejectedKey } from './keys.js';
 import { PartitionBuffer, stringHints } from './PartitionBuffer.js';
+import { PutQueue } from './PutQueue.js';
 import type { ChunkSummary, PartitionCount, TransformInput } from './types.js';
 
 /**
@@ -59,6 +60,7 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
     rejectedSchema.slice(0, width + 3).map((f) => f.type),
   );
   const files: string[] = [];
+  const puts = new PutQueue(sink);
   let held = rejected.bytes;
   let rowsRead = 0;
   let rowsCurated = 0;
@@ -96,7 +98,7 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
       chunk.index,
       buffer.seq++,
     );
-    await sink.put(key, encodeParquet(schema, data, { plainColumns }), PARQUET_TYPE);
+    await puts.add(key, encodeParquet(schema, data, { plainColumns }), PARQUET_TYPE);
     files.push(key);
   };
 
@@ -184,6 +186,7 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
   const ordered = [...curated.values()].sort((a, b) => comparePartitions(a.partition, b.partition));
   for (const buffer of ordered) await flush(buffer, false);
   await flush(rejected, true);
+  await puts.drain();
 
   const partitions: PartitionCount[] = ordered.map((b) => ({ ...b.partition, rows: b.totalRows }));
   const rejectedPartitions: PartitionCount[] =
