@@ -49,18 +49,39 @@ export async function resolveExecution(api: ExecutionApi, id: string): Promise<s
   );
 }
 
-/** Poll until every execution has left RUNNING. */
+const finished = (d: ExecutionDescription) =>
+  d.status !== 'RUNNING' && d.status !== 'PENDING_REDRIVE';
+
+/**
+ * Wait until every execution has left RUNNING: on the twin by its wait (answered as each ends),
+ * elsewhere by polling.
+ */
 export async function waitForAll(
   api: ExecutionApi,
   arns: string[],
   onDone?: (d: ExecutionDescription) => void,
 ): Promise<ExecutionDescription[]> {
+  const { waitForExecution } = api;
+  if (waitForExecution) {
+    return Promise.all(
+      arns.map(async (arn) => {
+        let d = await waitForExecution.call(api, arn);
+        // A wait that timed out, or a redrive about to start: look again shortly.
+        while (!finished(d)) {
+          await new Promise((r) => setTimeout(r, 150));
+          d = await waitForExecution.call(api, arn);
+        }
+        onDone?.(d);
+        return d;
+      }),
+    );
+  }
   const done = new Map<string, ExecutionDescription>();
   while (done.size < arns.length) {
     for (const arn of arns) {
       if (done.has(arn)) continue;
       const d = await api.describeExecution(arn);
-      if (d.status !== 'RUNNING' && d.status !== 'PENDING_REDRIVE') {
+      if (finished(d)) {
         done.set(arn, d);
         onDone?.(d);
       }

@@ -22,7 +22,13 @@ export type ExecutionApi = Pick<
   | 'listExecutions'
   | 'getExecutionHistory'
   | 'redriveExecution'
->;
+> & {
+  /**
+   * The twin only (Step Functions has no such call): resolves when the execution has left
+   * RUNNING, or earlier (a long poll's time limit), with its description.
+   */
+  waitForExecution?: WorkflowRunner['waitForExecution'];
+};
 
 /** A twin (or a deployed stage) a command can use. */
 export interface TwinHandle {
@@ -106,6 +112,9 @@ function isLoopbackUrl(url: unknown): boolean {
   }
 }
 
+/** How long the control API holds a wait before answering with the execution still running. */
+const LONG_POLL_MS = 20_000;
+
 function remoteExecutions(record: TwinRecord): ExecutionApi {
   const call = async (method: string, path: string, payload?: unknown) => {
     const res = await fetch(`${record.controlUrl}${path}`, {
@@ -124,6 +133,7 @@ function remoteExecutions(record: TwinRecord): ExecutionApi {
   return {
     startExecution: (req) => call('POST', '/executions', req),
     describeExecution: (arn) => call('GET', `/execution${q(arn)}`),
+    waitForExecution: (arn) => call('GET', `/execution${q(arn)}&wait=${LONG_POLL_MS}`),
     listExecutions: () => call('GET', '/executions'),
     getExecutionHistory: (arn) => call('GET', `/history${q(arn)}`),
     redriveExecution: (arn) => call('POST', '/redrive', { executionArn: arn }),

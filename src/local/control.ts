@@ -30,6 +30,18 @@ async function objectBody(req: IncomingMessage): Promise<Record<string, unknown>
   return value as Record<string, unknown>;
 }
 
+/** The longest a `GET /execution?wait=MS` is held. */
+const MAX_WAIT_MS = 30_000;
+
+/** Resolves when the execution is no longer running here, or after `ms`. */
+async function untilDone(runner: WorkflowRunner, arn: string, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    runner.waitForExecution(arn),
+    new Promise((r) => (timer = setTimeout(r, ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Serve the runner's StartExecution / Describe / List / History / Redrive on 127.0.0.1.
  * `/health` needs the token too: the only callers are `lake` commands, which have it.
@@ -53,8 +65,12 @@ export async function startControlServer(
       if (req.method === 'GET' && url.pathname === '/health') return reply(200, { ok: true });
       if (req.method === 'GET' && url.pathname === '/executions')
         return reply(200, await runner.listExecutions({}));
-      if (req.method === 'GET' && url.pathname === '/execution')
+      if (req.method === 'GET' && url.pathname === '/execution') {
+        // `wait=MS`: a long poll, answered as the execution ends (lake ingest sees it at once).
+        const wait = Math.min(Number(url.searchParams.get('wait')) || 0, MAX_WAIT_MS);
+        if (wait > 0) await untilDone(runner, arn, wait);
         return reply(200, await runner.describeExecution(arn));
+      }
       if (req.method === 'GET' && url.pathname === '/history')
         return reply(200, await runner.getExecutionHistory(arn));
       if (req.method === 'POST' && url.pathname === '/executions') {

@@ -237,6 +237,46 @@ describe('POST bodies', () => {
   });
 });
 
+describe('waiting for an execution (lake ingest)', () => {
+  it('GET /execution?wait=MS answers as the execution ends; a shorter wait answers RUNNING', async () => {
+    const fn = 'arn:aws:lambda:us-east-1:1:function:gate';
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const gated = new WorkflowRunner({
+      definition: {
+        QueryLanguage: 'JSONata',
+        StartAt: 'T',
+        States: { T: { Type: 'Task', Resource: fn, End: true } },
+      },
+      lambdas: { [fn]: () => gate.then(() => ({ ok: true })) },
+      skipValidation: true,
+    });
+    const server = await startControlServer(gated);
+    try {
+      const { executionArn } = await gated.startExecution({ input: {} });
+      const headers = {
+        authorization: `Bearer ${server.token}`,
+        host: new URL(server.url).host,
+      };
+      const wait = (ms: number) =>
+        send(server.url, {
+          path: `/execution?arn=${encodeURIComponent(executionArn)}&wait=${ms}`,
+          headers,
+        });
+      expect((await wait(50)).body.status).toBe('RUNNING');
+      const held = wait(20_000);
+      const opened = Date.now();
+      setTimeout(open, 200);
+      const answer = await held;
+      expect(answer.body.status).toBe('SUCCEEDED');
+      expect(Date.now() - opened).toBeLessThan(2000);
+    } finally {
+      open();
+      await server.close();
+    }
+  });
+});
+
 describe('the guard helpers (reused by the console)', () => {
   it('isLoopbackHost / isOwnOrigin', () => {
     expect(isLoopbackHost('127.0.0.1:80', 80)).toBe(true);
