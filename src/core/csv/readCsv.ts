@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import { decodeUtf8 } from './utf8.js';
 import { checkHeader } from './readCsvFields.js';
-import { RecordScanner } from './RecordScanner.js';
+import { RecordScanner, firstRecordEnd } from './RecordScanner.js';
 
 /** How to read one CSV body (a whole file or one chunk of it). */
 export interface ReadCsvOptions {
@@ -35,16 +35,24 @@ export async function* readCsv(
   options: ReadCsvOptions,
 ): AsyncGenerator<CsvBatch> {
   const blockChars = options.blockChars ?? 262_144;
-  const scanner = new RecordScanner(options.quote, options.delimiter);
+  let scanner: RecordScanner | undefined;
   let rowNumber = options.firstRowNumber ?? 1;
   let needHeader = options.header;
   let newline: '\n' | '\r\n' | undefined;
   let pending = '';
   let scanned = 0;
 
+  /** The file's line break once its first record end is in `text` (or `final`). */
+  const detectNewline = (text: string, final: boolean): '\n' | '\r\n' | undefined => {
+    const lf = firstRecordEnd(text, options.quote, options.delimiter, final);
+    if (lf === -2 || (lf < 0 && !final)) return undefined;
+    return lf > 0 && text.charCodeAt(lf - 1) === 13 ? '\r\n' : '\n';
+  };
+
+  // Blocks are cut after a line feed outside quotes; papaparse's trailing empty record is blank.
   const parseBlock = (raw: string): CsvBatch | undefined => {
-    newline ??= detectNewline(raw);
-    const parsed = Papa.parse<string[]>(stripNewline(raw), {
+    newline ??= detectNewline(raw, true);
+    const parsed = Papa.parse<string[]>(raw, {
       delimiter: options.delimiter,
       quoteChar: options.quote,
       escapeChar: options.quote,
@@ -72,6 +80,9 @@ export async function* readCsv(
   for await (const text of decodeUtf8(body)) {
     pending = pending.length === 0 ? text : pending + text;
     if (pending.length < blockChars) continue;
+    newline ??= detectNewline(pending, false);
+    if (newline === undefined) continue; // no record end yet, so no boundary either
+    scanner ??= new RecordScanner(options.quote, options.delimiter, newline);
     const { boundary, next } = scanner.scanString(pending, scanned);
     scanned = next;
     if (boundary <= 0) continue;
@@ -84,19 +95,4 @@ export async function* readCsv(
     const batch = parseBlock(pending);
     if (batch) yield batch;
   }
-}
-
-/** Drop the final line break of a block so papaparse does not report a trailing empty record. */
-function stripNewline(block: string): string {
-  if (block.endsWith('\r\n')) return block.slice(0, -2);
-  if (block.endsWith('\n')) return block.slice(0, -1);
-  return block;
-}
-
-/** The block's own final line break, else CRLF when its first line feed follows a CR, else LF. */
-function detectNewline(block: string): '\n' | '\r\n' {
-  if (block.endsWith('\r\n')) return '\r\n';
-  if (block.endsWith('\n')) return '\n';
-  const lf = block.indexOf('\n');
-  return lf > 0 && block.charCodeAt(lf - 1) === 13 ? '\r\n' : '\n';
 }

@@ -11,14 +11,15 @@ const CR = 13;
 /**
  * Stream CSV records out of UTF-8 bytes as field offsets (see `FieldBlock`), reading them as
  * `readCsv` (papaparse) does: RFC 4180 quoted fields with doubled quotes and line breaks inside,
- * a quote opening a quoted field only at a field's start and closing it only before a delimiter,
- * a line break or the end (spaces or tabs may come between), records ended by the file's line
- * break (CRLF when its first record ends so, else LF), blank records skipped and not numbered, a
- * leading byte-order mark dropped, invalid UTF-8 refused with its byte offset.
+ * a quote opening a quoted field only at a field's start and closing it only before a delimiter
+ * or a line break (whitespace may come between) or as the input's last byte, a quoted field never
+ * closed running to the end as written, records ended by the file's line break (CRLF when its
+ * first record ends so, else LF), blank records skipped and not numbered, a leading byte-order
+ * mark dropped, invalid UTF-8 refused with its byte offset.
  *
  * Why not papaparse: it returns a JS string per field and an array per row, which the transform
  * then trims, parses and copies; measured in docs/benchmarks.md (round 5), and checked against
- * papaparse on a randomized corpus (tests/core/csv).
+ * papaparse on a randomized corpus (tests/core/csvFields.test.ts).
  */
 export async function* readCsvFields(
   body: AsyncIterable<Uint8Array>,
@@ -100,8 +101,8 @@ class FieldReader {
     }
     const { buf, len } = this;
     if (this.crlf === undefined) {
-      const lf = firstRecordEnd(buf, this.pos, len, this.q);
-      if (lf < 0 && !final) return false;
+      const lf = firstRecordEnd(buf, this.pos, len, this.q, this.d, final);
+      if (lf === -2 || (lf < 0 && !final)) return false;
       this.crlf = lf > this.pos && buf[lf - 1] === CR;
     }
     const block = this.block;
@@ -148,17 +149,17 @@ class FieldReader {
           if (j + 1 >= len) {
             if (!final) return this.undo(firstField, escapedBefore);
             if (j >= len) {
-              // Never closed: papaparse keeps the rest of the input, opening quote and all.
-              end = trimFinalNewline(buf, i, len);
+              // Never closed: papaparse keeps the rest of the input after the opening quote, as written.
+              start++;
+              end = len;
               esc = false;
-              i = len;
-              atRecordEnd = true;
             } else {
+              // A quote as the input's last byte closes the field.
               start++;
               end = j;
-              i = len;
-              atRecordEnd = true;
             }
+            i = len;
+            atRecordEnd = true;
             break;
           }
           if (buf[j + 1] === q) {
@@ -166,40 +167,45 @@ class FieldReader {
             j += 2;
             continue;
           }
+          // Closing only when whitespace (as String.prototype.trim sees it) is all that stands
+          // between the quote and a delimiter or the line break.
           let k = j + 1;
-          while (k < len && (buf[k] === 32 || buf[k] === 9 || (buf[k] === CR && !crlf))) k++;
-          if (k >= len) {
-            if (!final) return this.undo(firstField, escapedBefore);
-            start++;
-            end = j;
-            i = len;
-            atRecordEnd = true;
-            break;
+          let w = 0;
+          for (;;) {
+            if (k >= len) break;
+            const b = buf[k]!;
+            if (b === d || (b === LF && !crlf)) break;
+            if (b === CR && crlf && k + 1 < len && buf[k + 1] === LF) break;
+            w = spaceWidth(buf, k, len, final);
+            if (w <= 0) break;
+            k += w;
           }
-          const b = buf[k]!;
-          if (b === d) {
-            start++;
-            end = j;
-            i = k + 1;
-            break;
+          if (w < 0 || (k >= len && !final)) return this.undo(firstField, escapedBefore);
+          if (k < len) {
+            const b = buf[k]!;
+            if (b === d) {
+              start++;
+              end = j;
+              i = k + 1;
+              break;
+            }
+            if (b === LF) {
+              start++;
+              end = j;
+              i = k + 1;
+              atRecordEnd = true;
+              break;
+            }
+            if (b === CR && crlf && buf[k + 1] === LF) {
+              start++;
+              end = j;
+              i = k + 2;
+              atRecordEnd = true;
+              break;
+            }
           }
-          if (b === LF && !crlf) {
-            start++;
-            end = j;
-            i = k + 1;
-            atRecordEnd = true;
-            break;
-          }
-          if (b === CR && crlf && k + 1 < len && buf[k + 1] === LF) {
-            start++;
-            end = j;
-            i = k + 2;
-            atRecordEnd = true;
-            break;
-          }
-          if (b === CR && crlf && k + 1 >= len && !final)
-            return this.undo(firstField, escapedBefore);
-          esc = true; // a stray quote inside the field stays literal
+          // Anything else, whitespace up to the end included: the quote stays literal.
+          esc = true;
           j++;
         }
       } else {
@@ -294,22 +300,74 @@ function hasBom(buf: Uint8Array, len: number): boolean {
   return len >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
 }
 
-/** Index of the first line feed outside quotes from `from` (quotes toggle), or -1. */
-function firstRecordEnd(buf: Uint8Array, from: number, len: number, q: number): number {
-  let inQuotes = false;
-  for (let i = from; i < len; i++) {
-    const b = buf[i];
-    if (b === q) inQuotes = !inQuotes;
-    else if (b === LF && !inQuotes) return i;
+/**
+ * Index of the first line feed outside quotes from `from` (a record start), -1 when there is none
+ * yet, or -2 when more bytes are needed to tell. Quotes are read as papaparse reads them with LF
+ * records: one opens a quoted field only at a field's start and closes it only when whitespace is
+ * all that stands between it and a delimiter or a line feed (readCsv's `firstRecordEnd` on text).
+ */
+function firstRecordEnd(
+  buf: Uint8Array,
+  from: number,
+  len: number,
+  q: number,
+  d: number,
+  final: boolean,
+): number {
+  let fieldStart = true;
+  let i = from;
+  while (i < len) {
+    const b = buf[i]!;
+    if (b === LF) return i;
+    if (!(b === q && fieldStart)) {
+      fieldStart = b === d;
+      i++;
+      continue;
+    }
+    // A quoted field: find its closing quote.
+    let j = i + 1;
+    for (;;) {
+      while (j < len && buf[j] !== q) j++;
+      if (j >= len) return final ? -1 : -2;
+      if (j + 1 < len && buf[j + 1] === q) {
+        j += 2;
+        continue;
+      }
+      let k = j + 1;
+      let w = 1;
+      while (k < len && buf[k] !== d && buf[k] !== LF && (w = spaceWidth(buf, k, len, final)) > 0)
+        k += w;
+      if (w < 0 || (k >= len && !final)) return -2;
+      if (k < len && (buf[k] === d || buf[k] === LF)) break;
+      j++;
+    }
+    i = j + 1;
+    fieldStart = false;
   }
   return -1;
 }
 
-/** `len` without one final CRLF or LF after `from`: papaparse never sees the body's last line break. */
-function trimFinalNewline(buf: Uint8Array, from: number, len: number): number {
-  if (len - from >= 2 && buf[len - 1] === LF && buf[len - 2] === CR) return len - 2;
-  if (len - from >= 1 && buf[len - 1] === LF) return len - 1;
-  return len;
+/**
+ * Width of the whitespace character at `k` as `String.prototype.trim` sees it (ASCII 9-13 and
+ * space, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF), 0 when
+ * it is not whitespace, -1 when its bytes are cut off by the end of the buffer (and not `final`).
+ */
+function spaceWidth(buf: Uint8Array, k: number, len: number, final: boolean): number {
+  const b = buf[k]!;
+  if (b === 32 || (b >= 9 && b <= 13)) return 1;
+  if (b < 0xc2) return 0;
+  const need = b === 0xc2 ? 2 : b === 0xe1 || b === 0xe2 || b === 0xe3 || b === 0xef ? 3 : 0;
+  if (need === 0) return 0;
+  if (k + need > len) return final ? 0 : -1;
+  const c1 = buf[k + 1]!;
+  if (need === 2) return c1 === 0xa0 ? 2 : 0;
+  const c2 = buf[k + 2]!;
+  if (b === 0xe1) return c1 === 0x9a && c2 === 0x80 ? 3 : 0;
+  if (b === 0xe3) return c1 === 0x80 && c2 === 0x80 ? 3 : 0;
+  if (b === 0xef) return c1 === 0xbb && c2 === 0xbf ? 3 : 0;
+  if (c1 === 0x80)
+    return c2 <= 0x8a && c2 >= 0x80 ? 3 : c2 === 0xa8 || c2 === 0xa9 || c2 === 0xaf ? 3 : 0;
+  return c1 === 0x81 && c2 === 0x9f ? 3 : 0;
 }
 
 /** Turn each doubled quote of field `k` into one, in place, and move its end. */
