@@ -14,6 +14,7 @@ import {
   type ObjectCreatedRule,
   type S3ObjectCreatedEvent,
 } from './events/index.js';
+import { passedBefore, rememberPassed } from './passedDefinitions.js';
 import { startS3Endpoint, type S3Endpoint } from './s3/index.js';
 import { FileExecutionStore, WorkflowRunner, type AslDefinition } from './workflow/index.js';
 import { twinPaths, type TwinConfig } from './twinConfig.js';
@@ -152,8 +153,12 @@ export async function startTwin(config: TwinConfig, options: StartTwinOptions = 
       values[placeholder] = functionArn(fn.name);
       lambdas[functionArn(fn.name)] = (await fn.load()).handler as Handler;
     }
+    const definition = renderDefinition(loadIngestTemplate(), values) as unknown as AslDefinition;
+    // The JSONata checks run at every start; asl-validator's schema only for a new definition.
+    const passed = await passedBefore(definition);
     const runner = new WorkflowRunner({
-      definition: renderDefinition(loadIngestTemplate(), values) as unknown as AslDefinition,
+      definition,
+      skipValidation: passed,
       name: 'lake-ingest',
       lambdas,
       store: new FileExecutionStore(paths.executions),
@@ -163,6 +168,7 @@ export async function startTwin(config: TwinConfig, options: StartTwinOptions = 
         return Buffer.concat(parts).toString('utf8');
       },
     });
+    if (!passed) await rememberPassed(definition);
     const orphans = await runner.abortOrphans(
       'the local twin stopped while this execution was running',
     );

@@ -7,7 +7,8 @@ type AslValidator = (
   definition: unknown,
   options?: { checkPaths: boolean; checkArn: boolean },
 ) => { isValid: boolean; errorsText: (separator?: string) => string };
-const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator;
+// Loaded on first use: a start whose definition passed before (see twin.ts) never needs it.
+let aslValidator: AslValidator | undefined;
 
 /** Fields a JSONata state must not carry (SPEC JSONata table; DG transforming-data.html). */
 const JSONPATH_ONLY_FIELDS = [
@@ -60,6 +61,7 @@ function schemaCheck(definition: AslDefinition): string | undefined {
     if (verdicts.size >= MAX_VERDICTS) verdicts.delete(verdicts.keys().next().value!);
     // A copy (asl-validator writes QueryLanguage into the states it reads) without the fields
     // checkJsonataFields owns.
+    aslValidator ??= createRequire(import.meta.url)('asl-validator') as AslValidator;
     const result = aslValidator(withoutJsonataFields(definition), {
       checkPaths: false,
       checkArn: false,
