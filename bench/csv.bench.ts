@@ -80,69 +80,84 @@ class Tally {
   }
 }
 
-type Parser = (file: string, tally: Tally) => Promise<void>;
+/** Loads a parser's modules (not timed) and returns the run to time. */
+type Parser = () => Promise<(file: string, tally: Tally) => Promise<void>>;
 
 const PARSERS: Record<string, Parser> = {
   /** papaparse as readCsv uses it: blocks of 256 Ki characters cut at record boundaries. */
-  'papaparse (readCsv)': async (file, tally) => {
+  'papaparse (readCsv)': async () => {
     const { readCsv } = await import('../src/core/csv/readCsv.js');
-    const body = createReadStream(file, { highWaterMark: PIECE });
-    for await (const batch of readCsv(body, { delimiter: ',', quote: '"', header: false }))
-      for (const row of batch.rows) tally.addRow(row);
+    return async (file, tally) => {
+      const body = createReadStream(file, { highWaterMark: PIECE });
+      for await (const batch of readCsv(body, { delimiter: ',', quote: '"', header: false }))
+        for (const row of batch.rows) tally.addRow(row);
+    };
   },
   /** papaparse on the whole file as one string. */
-  'papaparse (whole)': async (file, tally) => {
+  'papaparse (whole)': async () => {
     const Papa = (await import('papaparse')).default;
-    const text = readFileSync(file, 'utf8');
-    const newline = text.indexOf('\r\n') === text.indexOf('\n') - 1 ? '\r\n' : '\n';
-    const { data } = Papa.parse<string[]>(text, { delimiter: ',', quoteChar: '"', newline });
-    for (const row of data) tally.addRow(row);
+    return async (file, tally) => {
+      const text = readFileSync(file, 'utf8');
+      const newline = text.indexOf('\r\n') === text.indexOf('\n') - 1 ? '\r\n' : '\n';
+      const { data } = Papa.parse<string[]>(text, { delimiter: ',', quoteChar: '"', newline });
+      for (const row of data) tally.addRow(row);
+    };
   },
-  udsv: async (file, tally) => {
+  udsv: async () => {
     const { inferSchema, initParser } = await import('udsv');
-    const text = readFileSync(file, 'utf8');
-    const row = text.includes('\r\n') ? '\r\n' : '\n';
-    // No header rows skipped, so every parser counts the header as a record.
-    const schema = inferSchema(text, { col: ',', row, encl: '"', header: () => [] });
-    for (const r of initParser(schema).stringArrs(text)) tally.addRow(r);
+    return async (file, tally) => {
+      const text = readFileSync(file, 'utf8');
+      const row = text.includes('\r\n') ? '\r\n' : '\n';
+      // No header rows skipped, so every parser counts the header as a record.
+      const schema = inferSchema(text, { col: ',', row, encl: '"', header: () => [] });
+      for (const r of initParser(schema).stringArrs(text)) tally.addRow(r);
+    };
   },
-  'csv-simple-parser': async (file, tally) => {
+  'csv-simple-parser': async () => {
     const parse = (await import('csv-simple-parser')).default;
-    const text = readFileSync(file, 'utf8');
-    const rows = parse(text, { delimiter: ',', quote: '"', header: false, infer: false });
-    // It reads a final line break as one more record, ['', null, …]: not a record.
-    const last = rows.at(-1) as (string | null)[] | undefined;
-    if (last?.[0] === '' && last.slice(1).every((v) => v === null)) rows.pop();
-    for (const r of rows as string[][]) tally.addRow(r);
+    return async (file, tally) => {
+      const text = readFileSync(file, 'utf8');
+      const rows = parse(text, { delimiter: ',', quote: '"', header: false, infer: false });
+      // It reads a final line break as one more record, ['', null, …]: not a record.
+      const last = rows.at(-1) as (string | null)[] | undefined;
+      if (last?.[0] === '' && last.slice(1).every((v) => v === null)) rows.pop();
+      for (const r of rows as string[][]) tally.addRow(r);
+    };
   },
-  'd3-dsv': async (file, tally) => {
+  'd3-dsv': async () => {
     const { csvParseRows } = await import('d3-dsv');
-    const text = readFileSync(file, 'utf8');
-    for (const r of csvParseRows(text)) tally.addRow(r);
+    return async (file, tally) => {
+      const text = readFileSync(file, 'utf8');
+      for (const r of csvParseRows(text)) tally.addRow(r);
+    };
   },
   /** The scanner: field offsets into the bytes, no string per field. */
-  readCsvFields: async (file, tally) => {
+  readCsvFields: async () => {
     const { readCsvFields } = await import('../src/core/csv/readCsvFields.js');
     const { recordTexts } = await import('../src/core/csv/fieldBlock.js');
-    const body = createReadStream(file, { highWaterMark: PIECE });
-    for await (const b of readCsvFields(body, { delimiter: ',', quote: '"', header: false })) {
-      const fs = b.fieldStart;
-      for (let r = 0; r < b.rows; r++) tally.add(fs[r + 1]! - fs[r]!, () => recordTexts(b, r));
-    }
+    return async (file, tally) => {
+      const body = createReadStream(file, { highWaterMark: PIECE });
+      for await (const b of readCsvFields(body, { delimiter: ',', quote: '"', header: false })) {
+        const fs = b.fieldStart;
+        for (let r = 0; r < b.rows; r++) tally.add(fs[r + 1]! - fs[r]!, () => recordTexts(b, r));
+      }
+    };
   },
   /** The scanner, then every field decoded to a string with `fieldText` (like for like). */
-  'readCsvFields + fieldText': async (file, tally) => {
+  'readCsvFields + fieldText': async () => {
     const { readCsvFields } = await import('../src/core/csv/readCsvFields.js');
     const { fieldText } = await import('../src/core/csv/fieldBlock.js');
-    const body = createReadStream(file, { highWaterMark: PIECE });
-    for await (const b of readCsvFields(body, { delimiter: ',', quote: '"', header: false })) {
-      const fs = b.fieldStart;
-      for (let r = 0; r < b.rows; r++) {
-        const row: string[] = [];
-        for (let k = fs[r]!; k < fs[r + 1]!; k++) row.push(fieldText(b, k));
-        tally.addRow(row);
+    return async (file, tally) => {
+      const body = createReadStream(file, { highWaterMark: PIECE });
+      for await (const b of readCsvFields(body, { delimiter: ',', quote: '"', header: false })) {
+        const fs = b.fieldStart;
+        for (let r = 0; r < b.rows; r++) {
+          const row: string[] = [];
+          for (let k = fs[r]!; k < fs[r + 1]!; k++) row.push(fieldText(b, k));
+          tally.addRow(row);
+        }
       }
-    }
+    };
   },
 };
 
@@ -150,9 +165,10 @@ const PARSERS: Record<string, Parser> = {
 async function child(name: string, file: string): Promise<void> {
   const parser = PARSERS[name];
   if (!parser) throw new Error(`unknown parser ${name}`);
+  const run = await parser();
   const tally = new Tally();
   const t0 = performance.now();
-  await parser(file, tally);
+  await run(file, tally);
   const ms = performance.now() - t0;
   const result: ParseResult = {
     ms,
