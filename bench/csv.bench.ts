@@ -254,8 +254,8 @@ async function main(): Promise<void> {
   for (const w of workloads) {
     const mb = statSync(w.file).size / 1e6;
     table.push(`\n${w.name}: ${w.file} (${mb.toFixed(1)} MB)`);
-    table.push('| parser | median s | MB/s | records | fields | sample | peak RSS MB |');
-    table.push('|---|---:|---:|---:|---:|---:|---:|');
+    table.push('| parser | median s | runs s | MB/s | records | fields | sample | peak RSS MB |');
+    table.push('|---|---:|---:|---:|---:|---:|---:|---:|');
     let reference: ParseResult | undefined;
     for (const name of names) {
       const rs = results.get(`${w.name}\t${name}`)!;
@@ -272,7 +272,7 @@ async function main(): Promise<void> {
       if (!agree) failed = true;
       const s = median(rs.map((r) => r.ms)) / 1000;
       table.push(
-        `| ${name} | ${s.toFixed(2)} | ${(mb / s).toFixed(0)} | ${rs[0]!.records} | ${rs[0]!.fields} | ${rs[0]!.sample}${agree ? '' : ' MISMATCH'} | ${median(rs.map((r) => r.rssMb)).toFixed(0)} |`,
+        `| ${name} | ${s.toFixed(2)} | ${rs.map((r) => (r.ms / 1000).toFixed(2)).join(', ')} | ${(mb / s).toFixed(0)} | ${rs[0]!.records} | ${rs[0]!.fields} | ${rs[0]!.sample}${agree ? '' : ' MISMATCH'} | ${median(rs.map((r) => r.rssMb)).toFixed(0)} |`,
       );
     }
   }
