@@ -175,7 +175,10 @@ describe('UTF-8 field bytes', () => {
     const corpus = texts(pieces, 5000, type === 'timestamp' ? 5 : 3, 4);
     for (const text of corpus) {
       const bytes = encoder.encode(`,${text},`); // a span inside a bigger buffer
-      expect(fromBytes(bytes, 1, bytes.length - 1), JSON.stringify(text)).toEqual(fromText(text));
+      const got = fromBytes(bytes, 1, bytes.length - 1);
+      // A short bigint comes as a safe-integer number (the column store writes it as INT64).
+      const value = type === 'bigint' && typeof got === 'number' ? BigInt(got) : got;
+      expect(value, JSON.stringify(text)).toEqual(fromText(text));
     }
   });
 });

@@ -13,7 +13,9 @@ describe('columnStore', () => {
     let added = 0;
     for (const v of input) added += store.push(v);
     expect(added).toBe(store.bytes - columnStore('string').bytes);
-    const out = store.values().map((v) => (v === null ? null : decoder.decode(v as Uint8Array)));
+    const out = (store.values() as unknown[]).map((v) =>
+      v === null ? null : decoder.decode(v as Uint8Array),
+    );
     expect(out).toEqual(input);
   });
 
@@ -39,9 +41,11 @@ describe('columnStore', () => {
     expect(free.distinct).toBe(true);
     expect(hint.distinct).toBe(true); // later stores of the column start as bytes
     expect(columnStore('string', hint).distinct).toBe(true);
-    expect(free.values().map((v) => (v === null ? null : decoder.decode(v as Uint8Array)))).toEqual(
-      text,
-    );
+    expect(
+      (free.values() as unknown[]).map((v) =>
+        v === null ? null : decoder.decode(v as Uint8Array),
+      ),
+    ).toEqual(text);
   });
 
   it('holds numbers, bigints and other values with nulls', () => {
@@ -64,5 +68,38 @@ describe('columnStore', () => {
           : values;
       expect(out.slice(-values.length)).toEqual(expected);
     }
+  });
+
+  it('hands null-free numbers over as typed arrays, INT64 numbers written exactly', () => {
+    const int64 = [
+      0,
+      -1,
+      1.7e12,
+      -8.64e15,
+      8.64e15,
+      2 ** 53 - 1,
+      -(2 ** 53 - 1),
+      4294967296,
+      -4294967297,
+    ];
+    const ts = columnStore('timestamp');
+    for (let r = 0; r < 100; r++) for (const v of int64) ts.push(v); // across growth
+    const out = ts.values();
+    expect(out).toBeInstanceOf(BigInt64Array);
+    expect(Array.from(out as BigInt64Array).slice(-int64.length)).toEqual(
+      int64.map((v) => BigInt(v)),
+    );
+
+    const ids = columnStore('bigint');
+    for (const v of [5, 9223372036854775807n, -3, -9223372036854775808n]) ids.push(v);
+    expect(ids.values()).toEqual(
+      BigInt64Array.of(5n, 9223372036854775807n, -3n, -9223372036854775808n),
+    );
+    const ints = columnStore('int');
+    for (const v of [1, -2147483648, 2147483647]) ints.push(v);
+    expect(ints.values()).toEqual(Int32Array.of(1, -2147483648, 2147483647));
+    const doubles = columnStore('double');
+    for (const v of [0.5, -1e300]) doubles.push(v);
+    expect(doubles.values()).toEqual(Float64Array.of(0.5, -1e300));
   });
 });

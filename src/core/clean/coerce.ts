@@ -133,7 +133,8 @@ export function compileByteCoercer(column: ColumnSpec): CoerceBytes {
     case 'bigint':
       return (b, s, e) => {
         const v = shortInteger(b, s, e);
-        return v === v ? BigInt(v) : slow(b, s, e); // ≤ 15 digits: exact and within INT64
+        // ≤ 15 digits: exact as a number, which the column store writes without making a BigInt.
+        return v === v ? v : slow(b, s, e);
       };
     case 'timestamp':
       if (!isoOnly) return slow;

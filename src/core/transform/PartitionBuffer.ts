@@ -1,4 +1,5 @@
 import type { ColumnType } from '../contract/types.js';
+import type { ColumnValues } from '../parquet/index.js';
 import type { Partition } from '../partition/partitionOf.js';
 import { columnStore } from './columnStore.js';
 import type { ColumnStore, StringHint } from './columnStore.js';
@@ -77,7 +78,7 @@ export class PartitionBuffer {
    * Hand over the held rows (strings as JS strings or UTF-8 bytes, see `columnStore`), with which
    * columns hold mostly distinct strings, and start empty again.
    */
-  take(): { columns: unknown[][]; rowNumbers: number[]; distinct: boolean[] } {
+  take(): { columns: ColumnValues[]; rowNumbers: number[]; distinct: boolean[] } {
     const out = {
       columns: this.stores.map((s) => s.values()),
       rowNumbers: this.rowNumbers,

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { ColumnType } from '../contract/types.js';
+import type { ColumnValues } from '../parquet/index.js';
 
 /**
  * Held values of one column in flat typed memory: strings as UTF-8 bytes in one growing buffer,
@@ -14,8 +15,12 @@ export interface ColumnStore {
    * `bytes[start … end)`.
    */
   push(value: unknown, bytes?: Uint8Array, start?: number, end?: number): number;
-  /** The held values as `encodeParquet` takes them (strings as JS strings or UTF-8 `Uint8Array` views, timestamps as bigints). */
-  values(): unknown[];
+  /**
+   * The held values as `encodeParquet` takes them: strings as JS strings or UTF-8 `Uint8Array`
+   * views; numbers as their typed array when no value is null, else an array (bigints and
+   * timestamps as bigints).
+   */
+  values(): ColumnValues;
   /** Bytes allocated by this store. */
   readonly bytes: number;
   /** For strings: true once the values are held as UTF-8 bytes because they are mostly distinct. */
@@ -33,13 +38,13 @@ export function columnStore(type: ColumnType, hint: StringHint = { distinct: fal
     case 'string':
       return new Utf8Store(hint);
     case 'int':
-    case 'double':
     case 'date':
-      return new NumberStore(false);
+      return new Int32Store();
+    case 'double':
+      return new DoubleStore();
     case 'timestamp':
-      return new NumberStore(true);
     case 'bigint':
-      return new BigIntStore();
+      return new Int64Store();
     default:
       // boolean, decimal (bigint unscaled, possibly beyond 64 bits): rare; held as they are.
       return new ArrayStore();
@@ -210,10 +215,12 @@ class Utf8Store implements ColumnStore {
       for (let i = 0; i < this.rows; i++) out[i] = nulls[i] ? null : entries[ends[i]!];
       return out;
     }
+    // Plain Uint8Array views: measured 44 ms per million against 62 ms for Buffer's subarray.
+    const { buffer, byteOffset } = data;
     let start = 0;
     for (let i = 0; i < this.rows; i++) {
       const end = ends[i]!;
-      out[i] = nulls[i] ? null : data.subarray(start, end);
+      out[i] = nulls[i] ? null : new Uint8Array(buffer, byteOffset + start, end - start);
       start = end;
     }
     return out;
@@ -324,18 +331,22 @@ function hashOf(b: Uint8Array, s: number, e: number): number {
   return h;
 }
 
-/**
- * Numbers in a `Float64Array`. Timestamps come out of `values()` as bigints: the Parquet writer
- * stores INT64 as bigints, and reading a double out of the array would box it only to convert it.
- */
-class NumberStore implements ColumnStore {
-  private data = new Float64Array(INITIAL_ROWS);
-  private nulls = new Uint8Array(INITIAL_ROWS);
-  private rows = 0;
-  private readonly asBigInt: boolean;
+/** The typed arrays number stores keep their values in. */
+type NumberArray = Float64Array | Int32Array | BigInt64Array;
 
-  constructor(asBigInt: boolean) {
-    this.asBigInt = asBigInt;
+/**
+ * Numbers in one typed array with a null flag per row. `values()` hands over the typed array
+ * itself when the rows hold no null (the Parquet writer takes it as it is: no heap object per
+ * value), else an array with null for null.
+ */
+abstract class TypedStore<A extends NumberArray> implements ColumnStore {
+  protected data: A;
+  private nulls = new Uint8Array(INITIAL_ROWS);
+  protected rows = 0;
+  private nullCount = 0;
+
+  constructor(private readonly make: (n: number) => A) {
+    this.data = make(INITIAL_ROWS);
   }
 
   get bytes(): number {
@@ -347,53 +358,79 @@ class NumberStore implements ColumnStore {
     let added = 0;
     if (row >= this.data.length) {
       const before = this.bytes;
-      this.data = grow(this.data, row + 1, (n) => new Float64Array(n));
+      this.data = grow(this.data, row + 1, this.make);
       this.nulls = grow(this.nulls, row + 1, (n) => new Uint8Array(n));
+      this.grown();
       added = this.bytes - before;
     }
-    if (value === null || value === undefined) this.nulls[row] = 1;
-    else this.data[row] = value as number;
+    if (value === null || value === undefined) {
+      this.nulls[row] = 1;
+      this.nullCount++;
+    } else this.set(row, value);
     return added;
   }
 
-  values(): unknown[] {
+  values(): unknown[] | A {
+    const typed = this.data.subarray(0, this.rows) as A;
+    if (this.nullCount === 0) return typed;
     const out: unknown[] = new Array(this.rows);
-    const { data, nulls } = this;
-    if (this.asBigInt)
-      for (let i = 0; i < this.rows; i++) out[i] = nulls[i] ? null : BigInt(data[i]!);
-    else for (let i = 0; i < this.rows; i++) out[i] = nulls[i] ? null : data[i];
+    for (let i = 0; i < this.rows; i++) out[i] = this.nulls[i] ? null : typed[i];
     return out;
+  }
+
+  /** Store a non-null value at `row`. */
+  protected abstract set(row: number, value: unknown): void;
+  /** Called after `data` was replaced by a bigger array. */
+  protected grown(): void {}
+}
+
+/** Doubles in a `Float64Array`. */
+class DoubleStore extends TypedStore<Float64Array> {
+  constructor() {
+    super((n) => new Float64Array(n));
+  }
+  protected set(row: number, value: unknown): void {
+    this.data[row] = value as number;
   }
 }
 
-/** Bigints in a `BigInt64Array`. Kept apart from `NumberStore` so each `push` stays monomorphic on the hot path. */
-class BigIntStore implements ColumnStore {
-  private data = new BigInt64Array(INITIAL_ROWS);
-  private nulls = new Uint8Array(INITIAL_ROWS);
-  private rows = 0;
-
-  get bytes(): number {
-    return this.data.byteLength + this.nulls.byteLength;
+/** Ints and dates (days since epoch) in an `Int32Array`. */
+class Int32Store extends TypedStore<Int32Array> {
+  constructor() {
+    super((n) => new Int32Array(n));
   }
+  protected set(row: number, value: unknown): void {
+    this.data[row] = value as number;
+  }
+}
 
-  push(value: unknown): number {
-    const row = this.rows++;
-    let added = 0;
-    if (row >= this.data.length) {
-      const before = this.bytes;
-      this.data = grow(this.data, row + 1, (n) => new BigInt64Array(n));
-      this.nulls = grow(this.nulls, row + 1, (n) => new Uint8Array(n));
-      added = this.bytes - before;
+const TWO_32 = 4294967296;
+
+/**
+ * Bigints and timestamps (ms since epoch) in a `BigInt64Array`. A value may come as a bigint or
+ * as a safe-integer number (the coercers give short ids and every timestamp as numbers): a number
+ * is written as its two 32-bit halves, so no `BigInt` is made for it on the way to the writer.
+ */
+class Int64Store extends TypedStore<BigInt64Array> {
+  private halves: Uint32Array;
+
+  constructor() {
+    super((n) => new BigInt64Array(n));
+    this.halves = new Uint32Array(this.data.buffer);
+  }
+  protected override grown(): void {
+    this.halves = new Uint32Array(this.data.buffer);
+  }
+  protected set(row: number, value: unknown): void {
+    if (typeof value === 'bigint') {
+      this.data[row] = value;
+      return;
     }
-    if (value === null || value === undefined) this.nulls[row] = 1;
-    else this.data[row] = value as bigint; // coerced bigints are range-checked to INT64
-    return added;
-  }
-
-  values(): unknown[] {
-    const out: unknown[] = new Array(this.rows);
-    for (let i = 0; i < this.rows; i++) out[i] = this.nulls[i] ? null : this.data[i];
-    return out;
+    // Little-endian, as on every platform Node runs on here (x64, arm64).
+    const v = value as number;
+    const hi = Math.floor(v / TWO_32);
+    this.halves[2 * row] = v - hi * TWO_32;
+    this.halves[2 * row + 1] = hi >>> 0;
   }
 }
 

@@ -2,6 +2,7 @@ import { dialectOf } from '../contract/dialect.js';
 import { recordTexts } from '../csv/fieldBlock.js';
 import { readCsvFields } from '../csv/readCsvFields.js';
 import { encodeParquet } from '../parquet/index.js';
+import type { ColumnValues } from '../parquet/index.js';
 import { partitioningOf } from '../contract/partitioning.js';
 import {
   comparePartitions,
@@ -67,13 +68,13 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
   let rowsRejected = 0;
 
   const ingestedAtMs = BigInt(input.ingestedAt.getTime());
-  const audit = (rowNumbers: number[]): Record<string, unknown[]> => {
+  const audit = (rowNumbers: number[]): Record<string, ColumnValues> => {
     const n = rowNumbers.length;
     return {
       _source_key: new Array(n).fill(source.key),
       _source_version: new Array(n).fill(source.version),
-      _row_number: rowNumbers.map((r) => BigInt(r)),
-      _ingested_at: new Array(n).fill(ingestedAtMs), // one bigint for every row: no conversion per row
+      _row_number: int64Of(rowNumbers),
+      _ingested_at: new BigInt64Array(n).fill(ingestedAtMs),
       _execution_id: new Array(n).fill(input.executionId),
     };
   };
@@ -84,7 +85,7 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
     const { columns, rowNumbers, distinct } = buffer.take();
     held += buffer.bytes; // the emptied buffer's fresh stores
     const schema = isRejected ? rejectedSchema : curatedSchema;
-    const data: Record<string, unknown[]> = audit(rowNumbers);
+    const data: Record<string, ColumnValues> = audit(rowNumbers);
     const plainColumns = ['_row_number'];
     columns.forEach((values, i) => {
       data[schema[i]!.name] = values;
@@ -207,4 +208,16 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
 /** Distinct codes, in first-seen order, joined by commas. */
 function codesOf(issues: RowIssue[]): string {
   return [...new Set(issues.map((i) => i.code))].join(',');
+}
+
+/** Non-negative safe integers as a `BigInt64Array`, written as 32-bit halves: no `BigInt` each. */
+function int64Of(numbers: number[]): BigInt64Array {
+  const out = new BigInt64Array(numbers.length);
+  const halves = new Uint32Array(out.buffer); // little-endian, as on x64 and arm64
+  for (let i = 0; i < numbers.length; i++) {
+    const n = numbers[i]!;
+    halves[2 * i] = n % 4294967296;
+    halves[2 * i + 1] = Math.floor(n / 4294967296);
+  }
+  return out;
 }
