@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { endianness } from 'node:os';
 import type { ColumnType } from '../contract/types.js';
 import type { ColumnValues } from '../parquet/index.js';
 
@@ -426,12 +427,20 @@ class Int64Store extends TypedStore<BigInt64Array> {
       this.data[row] = value;
       return;
     }
-    // Little-endian, as on every platform Node runs on here (x64, arm64).
-    const v = value as number;
-    const hi = Math.floor(v / TWO_32);
-    this.halves[2 * row] = v - hi * TWO_32;
-    this.halves[2 * row + 1] = hi >>> 0;
+    setInt64(this.halves, row, value as number);
   }
+}
+
+if (endianness() !== 'LE') throw new Error('the column stores assume a little-endian platform');
+
+/**
+ * Write the safe integer `v` as element `i` of the `BigInt64Array` whose 32-bit view is `halves`
+ * (little-endian, as on x64 and arm64): exact, and no `BigInt` made.
+ */
+export function setInt64(halves: Uint32Array, i: number, v: number): void {
+  const hi = Math.floor(v / TWO_32);
+  halves[2 * i] = v - hi * TWO_32;
+  halves[2 * i + 1] = hi >>> 0;
 }
 
 class ArrayStore implements ColumnStore {

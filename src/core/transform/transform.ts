@@ -16,6 +16,7 @@ import type { RowIssue } from '../validate/types.js';
 import { curatedFields, rejectedFields } from './fields.js';
 import { checkPartitionLimit } from './fileLayoutChecks.js';
 import { assertSourceId, curatedKey, rejectedKey } from './keys.js';
+import { setInt64 } from './columnStore.js';
 import { PartitionBuffer, stringHints } from './PartitionBuffer.js';
 import { PutQueue } from './PutQueue.js';
 import type { ChunkSummary, PartitionCount, TransformInput } from './types.js';
@@ -210,14 +211,10 @@ function codesOf(issues: RowIssue[]): string {
   return [...new Set(issues.map((i) => i.code))].join(',');
 }
 
-/** Non-negative safe integers as a `BigInt64Array`, written as 32-bit halves: no `BigInt` each. */
+/** Row numbers as a `BigInt64Array`, with no `BigInt` made for each. */
 function int64Of(numbers: number[]): BigInt64Array {
   const out = new BigInt64Array(numbers.length);
-  const halves = new Uint32Array(out.buffer); // little-endian, as on x64 and arm64
-  for (let i = 0; i < numbers.length; i++) {
-    const n = numbers[i]!;
-    halves[2 * i] = n % 4294967296;
-    halves[2 * i + 1] = Math.floor(n / 4294967296);
-  }
+  const halves = new Uint32Array(out.buffer);
+  for (let i = 0; i < numbers.length; i++) setInt64(halves, i, numbers[i]!);
   return out;
 }
