@@ -6,13 +6,16 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import {
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +145,40 @@ describe('startS3Endpoint with AWS SDK v3 defaults', () => {
     const n = await waitFor(() => seen.find((s) => s.key === 'multi/big.bin'));
     expect(n.reason).toBe('CompleteMultipartUpload');
     expect(n.size).toBe(data.length);
+  });
+
+  it('joins twelve parts in order, with no listener warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const parts = Array.from({ length: 12 }, (_, i) => randomBytes(1000 + i));
+      const Key = 'multi/twelve.bin';
+      const { UploadId } = await client.send(
+        new CreateMultipartUploadCommand({ Bucket: 'ingest', Key }),
+      );
+      const etags = [];
+      for (const [i, Body] of parts.entries()) {
+        const PartNumber = i + 1;
+        const up = await client.send(
+          new UploadPartCommand({ Bucket: 'ingest', Key, UploadId, PartNumber, Body }),
+        );
+        etags.push({ ETag: up.ETag, PartNumber });
+      }
+      await client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: 'ingest',
+          Key,
+          UploadId,
+          MultipartUpload: { Parts: etags },
+        }),
+      );
+      expect(md5(await getBytes('ingest', Key))).toBe(md5(Buffer.concat(parts)));
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('serves Range, HeadObject, CopyObject, ListObjectsV2 and DeleteObjects', async () => {

@@ -22,7 +22,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough, Readable, Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { KeyLocks } from './keyLocks.js';
 import { compareKeys, SortedKeys } from './keyOrder.js';
@@ -596,14 +596,12 @@ function openRead(file: string, range: { start: number; end: number }): Promise<
 
 /** The files' bytes one after the other, as one stream. */
 function concat(files: string[]): Readable {
-  const out = new PassThrough();
-  void (async () => {
-    try {
-      for (const f of files) await pipeline(createReadStream(f), out, { end: false });
-      out.end();
-    } catch (err) {
-      out.destroy(err as Error);
-    }
-  })();
-  return out;
+  // A generator, not a pipeline per part into one PassThrough: those left a close listener each
+  // on it (a MaxListenersExceededWarning past ten parts). Large reads: fewer chunks to pass on.
+  return Readable.from(
+    (async function* () {
+      for (const f of files) yield* createReadStream(f, { highWaterMark: 1 << 20 });
+    })(),
+    { objectMode: false },
+  );
 }
