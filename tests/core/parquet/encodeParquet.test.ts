@@ -10,7 +10,7 @@ import {
   ParquetValueError,
   schemaElement,
 } from '../../../src/core/parquet/index.js';
-import type { ParquetField } from '../../../src/core/parquet/index.js';
+import type { ColumnValues, ParquetField } from '../../../src/core/parquet/index.js';
 import { readWithDuckDb } from './duckdbRead.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parquet-test-'));
@@ -20,7 +20,7 @@ let fileNo = 0;
 /** Encodes, writes to the temp dir and reads back with DuckDB. */
 async function roundTrip(
   fields: ParquetField[],
-  columns: Record<string, unknown[]>,
+  columns: Record<string, ColumnValues>,
   rowGroupSize?: number,
 ) {
   const bytes = encodeParquet(fields, columns, rowGroupSize ? { rowGroupSize } : undefined);
@@ -175,6 +175,84 @@ describe('encodeParquet through DuckDB', () => {
     expect(rowGroups).toBe(3);
     expect(rows.map((r) => r.id)).toEqual(ids.map(String));
     expect(rows.map((r) => r.name)).toEqual(names);
+  });
+});
+
+describe('encodeParquet with typed arrays', () => {
+  const fields: ParquetField[] = [
+    { name: 'id', type: 'bigint', nullable: false },
+    { name: 'at', type: 'timestamp', nullable: true },
+    { name: 'n', type: 'int', nullable: true },
+    { name: 'day', type: 'date', nullable: false },
+    { name: 'x', type: 'double', nullable: false },
+  ];
+  const n = 3_000;
+  const ids = Array.from({ length: n }, (_, i) => BigInt(i) * 3_000_000_007n - 2n ** 62n);
+  const ats = Array.from({ length: n }, (_, i) => BigInt(Date.UTC(2024, 2, 1) + i * 61_001));
+  const ns = Array.from({ length: n }, (_, i) => (i === 7 ? 2 ** 31 - 1 : (i % 13) - 6));
+  const days = Array.from({ length: n }, (_, i) => 19_000 + (i % 40));
+  const xs = Array.from({ length: n }, (_, i) => i / 7 - 100);
+  const arrays = { id: ids, at: ats, n: ns, day: days, x: xs };
+  const typed = {
+    id: BigInt64Array.from(ids),
+    at: BigInt64Array.from(ats),
+    n: Int32Array.from(ns),
+    day: Int32Array.from(days),
+    x: Float64Array.from(xs),
+  };
+
+  it('writes the same bytes as the equivalent arrays, with dictionary and plain pages', () => {
+    const options = { rowGroupSize: 1_000, plainColumns: ['id'] };
+    const fromArrays = encodeParquet(fields, arrays, options);
+    expect(Buffer.from(encodeParquet(fields, typed, options)).equals(Buffer.from(fromArrays))).toBe(
+      true,
+    );
+  });
+
+  it('reads back in DuckDB with exact values', async () => {
+    const { types, rows } = await roundTrip(fields, typed);
+    expect(types).toEqual({
+      id: 'BIGINT',
+      at: 'TIMESTAMP WITH TIME ZONE',
+      n: 'INTEGER',
+      day: 'DATE',
+      x: 'DOUBLE',
+    });
+    expect(rows).toHaveLength(n);
+    expect(rows[n - 1]).toEqual({
+      id: String(ids[n - 1]),
+      at: '2024-03-03 02:49:01.999+00',
+      n: ns[n - 1],
+      day: '2022-02-16',
+      x: xs[n - 1],
+    });
+    expect(rows.map((r) => r.id)).toEqual(ids.map(String));
+    expect(rows.map((r) => r.n)).toEqual(ns);
+  });
+
+  it.each([
+    ['int', new Float64Array(1)],
+    ['date', new BigInt64Array(1)],
+    ['bigint', new Int32Array(1)],
+    ['timestamp', new Float64Array(1)],
+    ['double', new Int32Array(1)],
+    ['string', new Int32Array(1)],
+    ['decimal(9,2)', new Int32Array(1)],
+    ['int', new Uint32Array(1)],
+  ] as const)('rejects a %s column given a %o', (type, values) => {
+    const run = () =>
+      encodeParquet([{ name: 'v', type, nullable: true }], {
+        v: values as unknown as Int32Array,
+      });
+    expect(run).toThrow(ParquetValueError);
+    expect(run).toThrow(/column v .* takes/);
+  });
+
+  it('checks a typed column against the others for length', () => {
+    const two: ParquetField[] = [fields[0]!, fields[2]!];
+    expect(() => encodeParquet(two, { id: new BigInt64Array(2), n: [1] })).toThrow(
+      /has 1 values, expected 2/,
+    );
   });
 });
 
