@@ -146,6 +146,9 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Past this, `npm start -- --once` counts as hung and is killed. */
+const START_ONCE_LIMIT_MS = 120_000;
+
 /** `npm start -- --once` in a fresh state folder: seconds to the twin's banner and to exit. */
 async function startOnce(dir: string): Promise<{ up: number; exit: number }> {
   const port = await freePort();
@@ -161,7 +164,13 @@ async function startOnce(dir: string): Promise<{ up: number; exit: number }> {
     '0',
   ];
   const t0 = performance.now();
-  const child = spawn('npm', argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so a hung start can be ended with npm's child (the twin) too.
+  const child = spawn('npm', argv, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), START_ONCE_LIMIT_MS);
   let up = 0;
   let out = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -170,6 +179,7 @@ async function startOnce(dir: string): Promise<{ up: number; exit: number }> {
   });
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((r) => child.once('close', r));
+  clearTimeout(timer);
   if (code !== 0) throw new Error(`npm start -- --once exited ${code}:\n${out}`);
   return { up: up / 1000, exit: (performance.now() - t0) / 1000 };
 }
