@@ -179,27 +179,36 @@ function series(values: number[]): string {
   return `${values.map((v) => v.toFixed(2)).join(', ')} (median ${median(values).toFixed(2)})`;
 }
 
-/** Per-engine medians; with both engines, the per-round ratios and, as the last two lines, their medians. */
-function summarize(results: Map<Engine, EngineResult[]>): void {
+/** One line per engine: its median wall and CPU time and its highest peak RSS. */
+function printMedians(results: Map<Engine, EngineResult[]>): void {
   for (const [engine, runs] of results) {
+    const wall = median(runs.map((r) => r.ms / 1000));
+    const cpu = median(runs.map((r) => (r.cpuMs ?? NaN) / 1000));
     const peak = Math.max(...runs.map((r) => r.peakRssMb ?? 0));
     console.log(
-      `${engine} median: wall ${median(runs.map((r) => r.ms / 1000)).toFixed(2)} s, ` +
-        `cpu ${median(runs.map((r) => (r.cpuMs ?? NaN) / 1000)).toFixed(2)} s, peak RSS max ${peak.toFixed(0)} MB`,
+      `${engine} median: wall ${wall.toFixed(2)} s, cpu ${cpu.toFixed(2)} s, peak RSS max ${peak.toFixed(0)} MB`,
     );
   }
+}
+
+/** Both engines must curate and reject the same rows in every round. */
+function warnIfDisagree(ours: EngineResult[], duckdb: EngineResult[]): void {
+  ours.forEach((r, i) => {
+    const d = duckdb[i]!;
+    if (r.rowsCurated !== d.rowsCurated || r.rowsRejected !== d.rowsRejected)
+      console.log(
+        `WARNING: engines disagree in round ${i + 1} (curated ${r.rowsCurated} vs ${d.rowsCurated})`,
+      );
+  });
+}
+
+/** Per-engine medians; with both engines, the per-round ratios and, as the last two lines, their medians. */
+function summarize(results: Map<Engine, EngineResult[]>): void {
+  printMedians(results);
   const ours = results.get('ours');
   const duckdb = results.get('duckdb');
   if (!ours || !duckdb) return;
-  if (
-    ours.some(
-      (r, i) =>
-        r.rowsCurated !== duckdb[i]!.rowsCurated || r.rowsRejected !== duckdb[i]!.rowsRejected,
-    )
-  )
-    console.log(
-      `WARNING: engines disagree (curated ${ours[0]!.rowsCurated} vs ${duckdb[0]!.rowsCurated})`,
-    );
+  warnIfDisagree(ours, duckdb);
   // Ratios per round: the two runs of a round ran back to back, under about the same load.
   const cpu = ours.map((r, i) => (r.cpuMs ?? NaN) / (duckdb[i]!.cpuMs ?? NaN));
   const wall = ours.map((r, i) => r.ms / duckdb[i]!.ms);

@@ -37,9 +37,9 @@ const CREATED_BY = 'lakehouse-twin (hyparquet-writer)';
  * array of its physical values: `BigInt64Array` for bigint and timestamp (ms since epoch, UTC),
  * `Int32Array` for int and date (days since epoch), `Float64Array` for double. A typed array
  * skips the per-value check (its element type is the range check) and needs no heap object per
- * value from the caller. Measured with hyparquet-writer 0.17 (Round 5a), this is no faster: the
- * writer walks its values several times, re-boxing each INT64 as a `BigInt`, and its loops turn
- * polymorphic; so the transform hands arrays.
+ * value from the caller. Measured with hyparquet-writer 0.17 (docs/benchmarks.md, Round 5a), the
+ * encode itself gets no faster for it: the writer walks the values several times, boxing each
+ * INT64 as a `BigInt` on every pass, and its loops turn polymorphic.
  */
 export type ColumnValues = readonly unknown[] | BigInt64Array | Int32Array | Float64Array;
 
