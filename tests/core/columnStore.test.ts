@@ -70,7 +70,7 @@ describe('columnStore', () => {
     }
   });
 
-  it('hands null-free numbers over as typed arrays, INT64 numbers written exactly', () => {
+  it('holds INT64 values given as numbers exactly, and ints, doubles without nulls', () => {
     const int64 = [
       0,
       -1,
@@ -84,22 +84,16 @@ describe('columnStore', () => {
     ];
     const ts = columnStore('timestamp');
     for (let r = 0; r < 100; r++) for (const v of int64) ts.push(v); // across growth
-    const out = ts.values();
-    expect(out).toBeInstanceOf(BigInt64Array);
-    expect(Array.from(out as BigInt64Array).slice(-int64.length)).toEqual(
-      int64.map((v) => BigInt(v)),
-    );
+    expect((ts.values() as unknown[]).slice(-int64.length)).toEqual(int64.map((v) => BigInt(v)));
 
     const ids = columnStore('bigint');
     for (const v of [5, 9223372036854775807n, -3, -9223372036854775808n]) ids.push(v);
-    expect(ids.values()).toEqual(
-      BigInt64Array.of(5n, 9223372036854775807n, -3n, -9223372036854775808n),
-    );
+    expect(ids.values()).toEqual([5n, 9223372036854775807n, -3n, -9223372036854775808n]);
     const ints = columnStore('int');
     for (const v of [1, -2147483648, 2147483647]) ints.push(v);
-    expect(ints.values()).toEqual(Int32Array.of(1, -2147483648, 2147483647));
+    expect(ints.values()).toEqual([1, -2147483648, 2147483647]);
     const doubles = columnStore('double');
     for (const v of [0.5, -1e300]) doubles.push(v);
-    expect(doubles.values()).toEqual(Float64Array.of(0.5, -1e300));
+    expect(doubles.values()).toEqual([0.5, -1e300]);
   });
 });

@@ -16,7 +16,6 @@ import type { RowIssue } from '../validate/types.js';
 import { curatedFields, rejectedFields } from './fields.js';
 import { checkPartitionLimit } from './fileLayoutChecks.js';
 import { assertSourceId, curatedKey, rejectedKey } from './keys.js';
-import { setInt64 } from './columnStore.js';
 import { PartitionBuffer, stringHints } from './PartitionBuffer.js';
 import { PutQueue } from './PutQueue.js';
 import type { ChunkSummary, PartitionCount, TransformInput } from './types.js';
@@ -74,8 +73,8 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
     return {
       _source_key: new Array(n).fill(source.key),
       _source_version: new Array(n).fill(source.version),
-      _row_number: int64Of(rowNumbers),
-      _ingested_at: new BigInt64Array(n).fill(ingestedAtMs),
+      _row_number: rowNumbers.map((r) => BigInt(r)),
+      _ingested_at: new Array(n).fill(ingestedAtMs), // one bigint for every row
       _execution_id: new Array(n).fill(input.executionId),
     };
   };
@@ -209,12 +208,4 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
 /** Distinct codes, in first-seen order, joined by commas. */
 function codesOf(issues: RowIssue[]): string {
   return [...new Set(issues.map((i) => i.code))].join(',');
-}
-
-/** Row numbers as a `BigInt64Array`, with no `BigInt` made for each. */
-function int64Of(numbers: number[]): BigInt64Array {
-  const out = new BigInt64Array(numbers.length);
-  const halves = new Uint32Array(out.buffer);
-  for (let i = 0; i < numbers.length; i++) setInt64(halves, i, numbers[i]!);
-  return out;
 }
