@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
  * Athena and DuckDB read GZIP Parquet natively. ZSTD level 1 would be faster and 10% smaller,
  * but only Node 22.15+ has it (docs/benchmarks.md, Round 5a: why GZIP stays, when to switch).
  */
-const gzipFast = (bytes: Uint8Array): Uint8Array => gzipSync(bytes, { level: 1 });
+export const gzipFast = (bytes: Uint8Array): Uint8Array => gzipSync(bytes, { level: 1 });
 
 /** Options of `encodeParquet`. */
 export interface EncodeParquetOptions {
@@ -30,7 +30,7 @@ export const DEFAULT_ROW_GROUP_SIZE = 131_072;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-const CREATED_BY = 'lakehouse-twin (hyparquet-writer)';
+export const CREATED_BY = 'lakehouse-twin (hyparquet-writer)';
 
 /**
  * A column's values: an array, with null for null, or, for a column that holds no null, a typed
