@@ -108,7 +108,10 @@ function column(
       }
       const data = new Uint8Array(at);
       let k = 0;
-      for (const p of parts) (data.set(p, k), (k += p.length));
+      for (const p of parts) {
+        data.set(p, k);
+        k += p.length;
+      }
       return { typed: { kind, data, ends, ...withNulls }, values };
     }
   }
