@@ -90,6 +90,12 @@ function checkKind(field: ParquetField, column: TypedColumn): void {
     throw new ParquetValueError(`column ${field.name} (${field.type}) cannot take ${column.kind}`, {
       column: field.name,
     });
+  const row = field.nullable ? -1 : (column.nulls?.indexOf(1) ?? -1);
+  if (row >= 0)
+    throw new ParquetValueError(`null in non-nullable column ${field.name}`, {
+      column: field.name,
+      row,
+    });
 }
 
 /** Rows `start … start + size` of a column (views, no copy). */

@@ -1,5 +1,4 @@
 import type { ColumnType } from '../contract/types.js';
-import type { ColumnValues } from '../parquet/index.js';
 import type { Partition } from '../partition/partitionOf.js';
 import { columnStore } from './columnStore.js';
 import type { ColumnStore, StringHint } from './columnStore.js';
@@ -74,16 +73,9 @@ export class PartitionBuffer {
     return sum;
   }
 
-  /**
-   * Hand over the held rows (strings as JS strings or UTF-8 bytes, see `columnStore`), with which
-   * columns hold mostly distinct strings, and start empty again.
-   */
-  take(): { columns: ColumnValues[]; rowNumbers: number[]; distinct: boolean[] } {
-    const out = {
-      columns: this.stores.map((s) => s.values()),
-      rowNumbers: this.rowNumbers,
-      distinct: this.stores.map((s) => s.distinct === true),
-    };
+  /** Hand over the held rows (their stores, and their row numbers) and start empty again. */
+  take(): { stores: ColumnStore[]; rowNumbers: number[] } {
+    const out = { stores: this.stores, rowNumbers: this.rowNumbers };
     this.stores = this.freshStores();
     this.rowNumbers = [];
     return out;

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { endianness } from 'node:os';
 import type { ColumnType } from '../contract/types.js';
-import type { ColumnValues } from '../parquet/index.js';
+import type { TypedColumn } from '../parquet/index.js';
 
 /**
  * Held values of one column in flat typed memory: strings as UTF-8 bytes in one growing buffer,
@@ -18,10 +18,11 @@ export interface ColumnStore {
   push(value: unknown, bytes?: Uint8Array, start?: number, end?: number): number;
   /**
    * The held values as `encodeParquet` takes them: strings as JS strings or UTF-8 `Uint8Array`
-   * views; numbers as their typed array when no value is null, else an array (bigints and
-   * timestamps as bigints).
+   * views, numbers as numbers, bigints and timestamps as bigints, null for null.
    */
-  values(): ColumnValues;
+  values(): unknown[];
+  /** The held values as `encodeTypedColumns` takes them (views of the store's memory), if it can. */
+  typed(): TypedColumn | undefined;
   /** Bytes allocated by this store. */
   readonly bytes: number;
   /** For strings: true once the values are held as UTF-8 bytes because they are mostly distinct. */
@@ -208,6 +209,15 @@ class Utf8Store implements ColumnStore {
     return this.bytes - before;
   }
 
+  typed(): TypedColumn {
+    const ends = this.ends.subarray(0, this.rows);
+    const nulls = this.nulls.subarray(0, this.rows);
+    const withNulls = nulls.includes(1) ? { nulls } : {};
+    if (this.dictionary !== null)
+      return { kind: 'dictionary', ids: ends, entries: this.dictionary.entries(), ...withNulls };
+    return { kind: 'bytes', data: this.data, ends, ...withNulls };
+  }
+
   values(): unknown[] {
     const out: unknown[] = new Array(this.rows);
     const { data, ends, nulls } = this;
@@ -296,6 +306,14 @@ class ByteDictionary {
     return n;
   }
 
+  /** Every entry's UTF-8 bytes (views), by id. */
+  entries(): Uint8Array[] {
+    const out: Uint8Array[] = new Array(this.size);
+    for (let id = 0; id < this.size; id++)
+      out[id] = this.pool.subarray(this.offsets[id]!, this.offsets[id + 1]!);
+    return out;
+  }
+
   /** Every entry as a JS string, by id. */
   strings(): string[] {
     const out: string[] = new Array(this.size);
@@ -342,6 +360,7 @@ type NumberArray = Float64Array | Int32Array | BigInt64Array;
  * instructions on Node 20 and the same on Node 22 (docs/benchmarks.md, round 5a).
  */
 abstract class TypedStore<A extends NumberArray> implements ColumnStore {
+  protected abstract readonly kind: 'int32' | 'int64' | 'double';
   protected data: A;
   private nulls = new Uint8Array(INITIAL_ROWS);
   protected rows = 0;
@@ -370,6 +389,15 @@ abstract class TypedStore<A extends NumberArray> implements ColumnStore {
     return added;
   }
 
+  typed(): TypedColumn {
+    const nulls = this.nulls.subarray(0, this.rows);
+    return {
+      kind: this.kind,
+      values: this.data.subarray(0, this.rows),
+      ...(nulls.includes(1) ? { nulls } : {}),
+    } as TypedColumn;
+  }
+
   values(): unknown[] {
     const { data, nulls } = this;
     const out: unknown[] = new Array(this.rows);
@@ -385,6 +413,7 @@ abstract class TypedStore<A extends NumberArray> implements ColumnStore {
 
 /** Doubles in a `Float64Array`. */
 class DoubleStore extends TypedStore<Float64Array> {
+  protected readonly kind = 'double';
   constructor() {
     super((n) => new Float64Array(n));
   }
@@ -395,6 +424,7 @@ class DoubleStore extends TypedStore<Float64Array> {
 
 /** Ints and dates (days since epoch) in an `Int32Array`. */
 class Int32Store extends TypedStore<Int32Array> {
+  protected readonly kind = 'int32';
   constructor() {
     super((n) => new Int32Array(n));
   }
@@ -411,6 +441,7 @@ const TWO_32 = 4294967296;
  * is written as its two 32-bit halves, so no `BigInt` is made for it on the way to the writer.
  */
 class Int64Store extends TypedStore<BigInt64Array> {
+  protected readonly kind = 'int64';
   private halves: Uint32Array;
 
   constructor() {
@@ -435,7 +466,7 @@ if (endianness() !== 'LE') throw new Error('the column stores assume a little-en
  * Write the safe integer `v` as element `i` of the `BigInt64Array` whose 32-bit view is `halves`
  * (little-endian, as on x64 and arm64): exact, and no `BigInt` made.
  */
-function setInt64(halves: Uint32Array, i: number, v: number): void {
+export function setInt64(halves: Uint32Array, i: number, v: number): void {
   const hi = Math.floor(v / TWO_32);
   halves[2 * i] = v - hi * TWO_32;
   halves[2 * i + 1] = hi >>> 0;
@@ -455,5 +486,9 @@ class ArrayStore implements ColumnStore {
 
   values(): unknown[] {
     return this.data;
+  }
+
+  typed(): undefined {
+    return undefined; // booleans and decimals go through encodeParquet
   }
 }

@@ -1,8 +1,6 @@
 import { dialectOf } from '../contract/dialect.js';
 import { recordTexts } from '../csv/fieldBlock.js';
 import { readCsvFields } from '../csv/readCsvFields.js';
-import { encodeParquet } from '../parquet/index.js';
-import type { ColumnValues } from '../parquet/index.js';
 import { partitioningOf } from '../contract/partitioning.js';
 import {
   comparePartitions,
@@ -18,6 +16,7 @@ import { checkPartitionLimit } from './fileLayoutChecks.js';
 import { assertSourceId, curatedKey, rejectedKey } from './keys.js';
 import { PartitionBuffer, stringHints } from './PartitionBuffer.js';
 import { PutQueue } from './PutQueue.js';
+import { encodePart } from './encodePart.js';
 import type { ChunkSummary, PartitionCount, TransformInput } from './types.js';
 
 /**
@@ -67,30 +66,19 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
   let rowsCurated = 0;
   let rowsRejected = 0;
 
-  const ingestedAtMs = BigInt(input.ingestedAt.getTime());
-  const audit = (rowNumbers: number[]): Record<string, ColumnValues> => {
-    const n = rowNumbers.length;
-    return {
-      _source_key: new Array(n).fill(source.key),
-      _source_version: new Array(n).fill(source.version),
-      _row_number: rowNumbers.map((r) => BigInt(r)),
-      _ingested_at: new Array(n).fill(ingestedAtMs), // one bigint for every row
-      _execution_id: new Array(n).fill(input.executionId),
-    };
+  const audit = {
+    sourceKey: source.key,
+    sourceVersion: source.version,
+    ingestedAtMs: input.ingestedAt.getTime(),
+    executionId: input.executionId,
   };
 
   const flush = async (buffer: PartitionBuffer, isRejected: boolean): Promise<void> => {
     if (buffer.rows === 0) return;
     held -= buffer.bytes;
-    const { columns, rowNumbers, distinct } = buffer.take();
+    const { stores, rowNumbers } = buffer.take();
     held += buffer.bytes; // the emptied buffer's fresh stores
-    const schema = isRejected ? rejectedSchema : curatedSchema;
-    const data: Record<string, ColumnValues> = audit(rowNumbers);
-    const plainColumns = ['_row_number'];
-    columns.forEach((values, i) => {
-      data[schema[i]!.name] = values;
-      if (distinct[i]) plainColumns.push(schema[i]!.name);
-    });
+    const body = encodePart(isRejected ? rejectedSchema : curatedSchema, stores, rowNumbers, audit);
     const keyOf = isRejected ? rejectedKey : curatedKey;
     const key = keyOf(
       contract.dataset,
@@ -99,7 +87,7 @@ export async function transform(input: TransformInput): Promise<ChunkSummary> {
       chunk.index,
       buffer.seq++,
     );
-    await puts.add(key, encodeParquet(schema, data, { plainColumns }), PARQUET_TYPE);
+    await puts.add(key, body, PARQUET_TYPE);
     files.push(key);
   };
 

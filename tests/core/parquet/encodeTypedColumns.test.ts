@@ -229,5 +229,13 @@ describe('encodeTypedColumns', () => {
         1,
       ),
     ).toThrow(ParquetValueError);
+    const nulls = Uint8Array.of(0, 1);
+    expect(() =>
+      encodeTypedColumns(
+        [{ name: 'n', type: 'int', nullable: false }],
+        [{ kind: 'int32', values: new Int32Array(2), nulls }],
+        2,
+      ),
+    ).toThrow('null in non-nullable column n');
   });
 });
