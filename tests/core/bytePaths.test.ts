@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { parse, format } from 'date-fns';
 import { compileByteCoercer, compileCoercer } from '../../src/core/clean/coerce.js';
+import { compilePatternTimestamp } from '../../src/core/clean/patternTime.js';
 import { trimEnd, trimStart, utf16Length } from '../../src/core/clean/utf8Text.js';
 import type { ColumnSpec } from '../../src/core/contract/types.js';
 import { EMAIL } from '../../src/core/validate/compileColumnCheck.js';
@@ -181,4 +183,38 @@ describe('UTF-8 field bytes', () => {
       expect(value, JSON.stringify(text)).toEqual(fromText(text));
     }
   });
+
+  it.each(['dd/MM/yyyy HH:mm', 'yyyy-MM-dd HH:mm:ss', 'yyyyMMdd', 'MM/dd/yyyy HH:mm:ss.SSS'])(
+    'reads the fixed-width pattern %s as date-fns does',
+    (pattern) => {
+      const fast = compilePatternTimestamp(pattern);
+      const reference = (text: string): number => {
+        // date-fns alone, read back as UTC wall time (what compilePatternTimestamp did before)
+        const d = parse(text, pattern, new Date(2000, 0, 1));
+        if (Number.isNaN(d.getTime()) || d.getFullYear() < 1 || d.getFullYear() > 9999) return NaN;
+        const utc = new Date(0);
+        utc.setUTCFullYear(d.getFullYear(), d.getMonth(), d.getDate());
+        utc.setUTCHours(d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds());
+        return utc.getTime();
+      };
+      const rnd = rng(pattern.length);
+      const digit = () => String(Math.floor(rnd() * 10));
+      let valid = 0;
+      for (let n = 0; n < 3000; n++) {
+        // The pattern with each letter replaced by a digit (mostly plausible dates), sometimes bent.
+        let text = pattern.replace(/[A-Za-z]/g, () => digit());
+        if (n % 3 === 0)
+          text = format(
+            new Date(Date.UTC(1990 + Math.floor(rnd() * 60), 0, 1) + rnd() * 3e10),
+            pattern,
+          );
+        if (n % 17 === 0) text = text.slice(1);
+        if (n % 19 === 0) text = text.replace('/', '-');
+        const expected = reference(text);
+        if (expected === expected) valid++;
+        expect(fast(text), JSON.stringify(text)).toEqual(expected);
+      }
+      expect(valid).toBeGreaterThan(500);
+    },
+  );
 });

@@ -122,7 +122,11 @@ export type CoerceBytes = (b: Uint8Array, s: number, e: number) => unknown;
 export function compileByteCoercer(column: ColumnSpec): CoerceBytes {
   const coerce = compileCoercer(column);
   const slow: CoerceBytes = (b, s, e) => coerce(decodeRange(b, s, e));
-  const isoOnly = (column.formats ?? ['iso8601']).every((f) => f === 'iso8601');
+  const formats = column.formats ?? ['iso8601'];
+  // ISO first (the default and the usual first choice): the bytes are tried before the text is
+  // decoded for the other formats, in the same order `compileCoercer` tries them.
+  const isoFirst = formats[0] === 'iso8601';
+  const isoOnly = formats.every((f) => f === 'iso8601');
   switch (column.type) {
     case 'int':
       return (b, s, e) => {
@@ -137,17 +141,15 @@ export function compileByteCoercer(column: ColumnSpec): CoerceBytes {
         return v === v ? v : slow(b, s, e);
       };
     case 'timestamp':
-      if (!isoOnly) return slow;
+    case 'date': {
+      if (!isoFirst) return slow;
+      const iso = column.type === 'date' ? parseIsoDateBytes : parseIsoTimestampBytes;
       return (b, s, e) => {
-        const v = parseIsoTimestampBytes(b, s, e);
-        return v === v ? v : NOT_TYPE;
+        const v = iso(b, s, e);
+        if (v === v) return v;
+        return isoOnly ? NOT_TYPE : slow(b, s, e);
       };
-    case 'date':
-      if (!isoOnly) return slow;
-      return (b, s, e) => {
-        const v = parseIsoDateBytes(b, s, e);
-        return v === v ? v : NOT_TYPE;
-      };
+    }
     default:
       return slow;
   }

@@ -43,7 +43,7 @@ function dateAt(b: Uint8Array, s: number): number {
  * `days_from_civil`): the same as `Date.UTC(...) / MS_PER_DAY` for every year, without a call
  * into the runtime's date code for each of a file's timestamps.
  */
-function daysFromCivil(y: number, m: number, d: number): number {
+export function daysFromCivil(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y;
   const era = Math.floor(yy / 400);
   const yoe = yy - era * 400;
