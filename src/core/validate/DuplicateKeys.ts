@@ -6,7 +6,7 @@ import type { RowIssue } from './types.js';
  * key is kept; a later row with the same key is rejected, naming the row that kept it.
  */
 export class DuplicateKeys {
-  private readonly seen = new Map<string, number>();
+  private readonly seen = new Map<unknown, number>();
   private readonly indexes: number[];
   private readonly names: string[];
 
@@ -15,11 +15,21 @@ export class DuplicateKeys {
     this.indexes = this.names.map((n) => contract.columns.findIndex((c) => c.name === n));
   }
 
-  /** The row's key text, or undefined when the contract has no key or a key value is null. */
-  keyOf(values: unknown[]): string | undefined {
-    if (this.indexes.length === 0) return undefined;
+  /**
+   * The row's key, or undefined when the contract has no key or a key value is null. A one-column
+   * key is the value itself (an id as a number, not a string made per row: a bigint column's
+   * value is a number up to 15 digits and a bigint beyond, so one integer has one form); a key
+   * of several columns is their text joined.
+   */
+  keyOf(values: unknown[]): unknown {
+    const indexes = this.indexes;
+    if (indexes.length === 0) return undefined;
+    if (indexes.length === 1) {
+      const v = values[indexes[0]!];
+      return v === null ? undefined : v;
+    }
     let key = '';
-    for (const i of this.indexes) {
+    for (const i of indexes) {
       const v = values[i];
       if (v === null || v === undefined) return undefined;
       key += `${String(v)}\u0001`;
@@ -28,7 +38,7 @@ export class DuplicateKeys {
   }
 
   /** The issue when `key` was already kept by an earlier row, else null. */
-  check(key: string): RowIssue | null {
+  check(key: unknown): RowIssue | null {
     const first = this.seen.get(key);
     if (first === undefined) return null;
     return {
@@ -39,7 +49,7 @@ export class DuplicateKeys {
   }
 
   /** Record that the row `rowNumber` kept `key`. */
-  remember(key: string, rowNumber: number): void {
+  remember(key: unknown, rowNumber: number): void {
     this.seen.set(key, rowNumber);
   }
 }
