@@ -6,19 +6,10 @@ import { trimEnd, trimStart, utf16Length } from '../../src/core/clean/utf8Text.j
 import type { ColumnSpec } from '../../src/core/contract/types.js';
 import { EMAIL } from '../../src/core/validate/compileColumnCheck.js';
 import { isEmailBytes } from '../../src/core/validate/emailBytes.js';
+import { createRng as rng } from '../../bench/lib/rng.js';
 
 // The transform reads fields as UTF-8 bytes; each fast path here is held to the string code it
 // stands in for (String.prototype.trim, string.length, the e-mail regex, the text coercers).
-
-/** A seeded generator (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random text of pieces from `alphabet`, up to `max` of them. */
 function texts(alphabet: string[], count: number, max: number, seed: number): string[] {

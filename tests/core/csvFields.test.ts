@@ -10,6 +10,7 @@ import {
 } from '../../src/core/csv/index.js';
 import type { ReadCsvOptions } from '../../src/core/csv/index.js';
 import { piecesOf } from './helpers.js';
+import { createRng as rng } from '../../bench/lib/rng.js';
 
 /**
  * readCsvFields against papaparse (issue #11: a hand-written scanner must agree with papaparse on
@@ -18,18 +19,6 @@ import { piecesOf } from './helpers.js';
 
 type Row = { n: number; fields: string[] };
 type Outcome = { rows: Row[] } | { error: string; message: string };
-
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function outcome(run: () => Promise<Row[]>): Promise<Outcome> {
   try {

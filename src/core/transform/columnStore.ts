@@ -40,10 +40,10 @@ export function columnStore(type: ColumnType, hint: StringHint = { distinct: fal
     case 'string':
       return new Utf8Store(hint);
     case 'int':
-    case 'date':
-      return new Int32Store();
+    case 'date': // days since epoch
+      return new TypedStore('int32', (n) => new Int32Array(n));
     case 'double':
-      return new DoubleStore();
+      return new TypedStore('double', (n) => new Float64Array(n));
     case 'timestamp':
     case 'bigint':
       return new Int64Store();
@@ -359,13 +359,15 @@ type NumberArray = Float64Array | Int32Array | BigInt64Array;
  * given a typed array, boxes every value again on each pass; measured, arrays cost it fewer
  * instructions on Node 20 and the same on Node 22 (docs/benchmarks.md, round 5a).
  */
-abstract class TypedStore<A extends NumberArray> implements ColumnStore {
-  protected abstract readonly kind: 'int32' | 'int64' | 'double';
+class TypedStore<A extends NumberArray> implements ColumnStore {
   protected data: A;
   private nulls = new Uint8Array(INITIAL_ROWS);
   protected rows = 0;
 
-  constructor(private readonly make: (n: number) => A) {
+  constructor(
+    protected readonly kind: 'int32' | 'int64' | 'double',
+    private readonly make: (n: number) => A,
+  ) {
     this.data = make(INITIAL_ROWS);
   }
 
@@ -406,31 +408,11 @@ abstract class TypedStore<A extends NumberArray> implements ColumnStore {
   }
 
   /** Store a non-null value at `row`. */
-  protected abstract set(row: number, value: unknown): void;
+  protected set(row: number, value: unknown): void {
+    this.data[row] = value as never;
+  }
   /** Called after `data` was replaced by a bigger array. */
   protected grown(): void {}
-}
-
-/** Doubles in a `Float64Array`. */
-class DoubleStore extends TypedStore<Float64Array> {
-  protected readonly kind = 'double';
-  constructor() {
-    super((n) => new Float64Array(n));
-  }
-  protected set(row: number, value: unknown): void {
-    this.data[row] = value as number;
-  }
-}
-
-/** Ints and dates (days since epoch) in an `Int32Array`. */
-class Int32Store extends TypedStore<Int32Array> {
-  protected readonly kind = 'int32';
-  constructor() {
-    super((n) => new Int32Array(n));
-  }
-  protected set(row: number, value: unknown): void {
-    this.data[row] = value as number;
-  }
 }
 
 const TWO_32 = 4294967296;
@@ -441,17 +423,16 @@ const TWO_32 = 4294967296;
  * is written as its two 32-bit halves, so no `BigInt` is made for it on the way to the writer.
  */
 class Int64Store extends TypedStore<BigInt64Array> {
-  protected readonly kind = 'int64';
   private halves: Uint32Array;
 
   constructor() {
-    super((n) => new BigInt64Array(n));
+    super('int64', (n) => new BigInt64Array(n));
     this.halves = new Uint32Array(this.data.buffer);
   }
   protected override grown(): void {
     this.halves = new Uint32Array(this.data.buffer);
   }
-  protected set(row: number, value: unknown): void {
+  protected override set(row: number, value: unknown): void {
     if (typeof value === 'bigint') {
       this.data[row] = value;
       return;

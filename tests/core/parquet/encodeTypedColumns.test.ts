@@ -12,6 +12,7 @@ import {
 } from '../../../src/core/parquet/index.js';
 import type { ParquetField, TypedColumn } from '../../../src/core/parquet/index.js';
 import { readWithDuckDb } from './duckdbRead.js';
+import { createRng as rng } from '../../../bench/lib/rng.js';
 
 // encodeTypedColumns walks typed memory instead of handing hyparquet-writer arrays of values; the
 // oracle is hyparquet-writer itself: given the same values as arrays and the same encodings, it
@@ -19,16 +20,6 @@ import { readWithDuckDb } from './duckdbRead.js';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
-
-/** A seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random column of `kind` and the array of values hyparquet-writer takes for it. */
 function column(
