@@ -42,6 +42,9 @@ export function encodeTypedColumns(
   rows: number,
   rowGroupSize = DEFAULT_ROW_GROUP_SIZE,
 ): Uint8Array {
+  if (columns.length !== fields.length)
+    throw new ParquetValueError(`${columns.length} columns for ${fields.length} fields`, {});
+  fields.forEach((field, j) => checkKind(field, columns[j]!));
   const schema = parquetSchema(fields);
   const writer = new ByteWriter();
   const pq = new ParquetWriter({
@@ -56,9 +59,13 @@ export function encodeTypedColumns(
     const groupStart = writer.offset;
     const chunks: ColumnChunk[] = [];
     fields.forEach((field, j) => {
-      const column = columns[j]!;
-      checkKind(field, column);
-      const written = writeChunk(writer, schema[j + 1]!, field, slice(column, start, size), size);
+      const written = writeChunk(
+        writer,
+        schema[j + 1]!,
+        field,
+        slice(columns[j]!, start, size),
+        size,
+      );
       chunks.push(written.chunk);
       pq.pendingIndexes.push(written);
     });

@@ -228,5 +228,8 @@ describe('encodeTypedColumns', () => {
         2,
       ),
     ).toThrow('null in non-nullable column n');
+    expect(() => encodeTypedColumns([{ name: 'n', type: 'int', nullable: false }], [], 0)).toThrow(
+      '0 columns for 1 fields',
+    );
   });
 });
