@@ -10,11 +10,15 @@ import type { ChunkSummary } from '../../src/core/transform/index.js';
 import { MemorySink } from '../../src/core/sinks/index.js';
 import { piecesOf, readRows, tinyContract } from './helpers.js';
 
-/** 200 rows; every 3rd note spans lines inside quotes, every 17th row is bad. */
-function file(): Uint8Array {
+/**
+ * 200 rows; every 3rd note spans lines inside quotes, every 17th row is bad. `afterQuote` comes
+ * between a closing quote and the delimiter (papaparse, and so the readers, allow white space there).
+ */
+function file(afterQuote = ''): Uint8Array {
   const lines = ['id,note,at'];
   for (let i = 1; i <= 200; i++) {
-    const note = i % 3 === 0 ? `"line one\nline ""two"", ${i}\r\nthree"` : `plain ${i}`;
+    const note =
+      i % 3 === 0 ? `"line one\nline ""two"", ${i}\r\nthree"${afterQuote}` : `plain ${i}`;
     const at =
       i % 17 === 0 ? 'not a time' : new Date(Date.UTC(2024, 0, 1, i % 24, i % 60)).toISOString();
     lines.push(`${i},${note},${at}`);
@@ -33,10 +37,16 @@ const byRow = (rows: Record<string, unknown>[]) =>
   [...rows].sort((a, b) => Number(a._row_number) - Number(b._row_number));
 
 describe('chunked transform', () => {
-  it.each([200, 700, 3000])(
-    'equals the whole-file transform (target %i bytes)',
-    async (targetBytes) => {
-      const bytes = file();
+  it.each([
+    [200, ''],
+    [700, ''],
+    [3000, ''],
+    [200, ' \t '],
+    [700, ' '],
+  ])(
+    'equals the whole-file transform (target %i bytes, %j after closing quotes)',
+    async (targetBytes, afterQuote) => {
+      const bytes = file(afterQuote);
       const whole = new MemorySink();
       const wholeSummary = await transform({ ...common, body: piecesOf(bytes), sink: whole });
 

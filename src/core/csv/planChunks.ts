@@ -48,6 +48,7 @@ export async function planChunks(
   let offset = 0;
   let inQuotes = false;
   let quoteAtEnd = false; // a quote inside a quoted field was the last byte seen: decide on the next
+  let spacesAfterQuote = false; // …followed by white space up to the piece's end
   let atFieldStart = true;
   let recordStart = 0;
   let recordQuotes = 0; // leading quote bytes of the record (a record of only `""` is blank)
@@ -84,12 +85,24 @@ export async function planChunks(
     }
     const n = piece.length;
     if (quoteAtEnd && n > 0) {
-      quoteAtEnd = false;
-      const nx = piece[0]!;
-      if (nx === q) {
+      // The last piece ended on a quote inside a quoted field, or on it and white space after.
+      if (!spacesAfterQuote && piece[0] === q) {
+        quoteAtEnd = false;
         i = Math.max(i, 1);
         recordOther = true;
-      } else if (nx === d || nx === 10 || nx === 13) inQuotes = false;
+      } else {
+        const closes = closesQuote(piece, 0, d);
+        if (closes !== undefined) {
+          quoteAtEnd = false;
+          spacesAfterQuote = false;
+          if (closes) inQuotes = false;
+        } else {
+          spacesAfterQuote = true; // a piece of white space only: still undecided
+          recordOther = true;
+          offset += n;
+          continue;
+        }
+      }
     }
     // Jump with indexOf between the bytes that matter (quotes and line feeds).
     let nextQuote = n > i ? piece.indexOf(q, i) : -1;
@@ -107,17 +120,21 @@ export async function planChunks(
           quoteAtEnd = true;
           break;
         }
-        const nx = piece[at + 1]!;
-        if (nx === q) {
+        if (piece[at + 1] === q) {
           i = at + 2;
           recordOther = true;
-        } else if (nx === d || nx === 10 || nx === 13) {
-          inQuotes = false;
-          i = at + 1;
-        } else {
-          recordOther = true;
-          i = at + 1;
+          continue;
         }
+        const closes = closesQuote(piece, at + 1, d);
+        if (closes === undefined) {
+          quoteAtEnd = true; // white space up to the piece's end: the next piece decides
+          spacesAfterQuote = true;
+          recordOther = true;
+          break;
+        }
+        if (closes) inQuotes = false;
+        else recordOther = true;
+        i = at + 1;
         continue;
       }
       const lf = piece.indexOf(10, i);
@@ -165,4 +182,17 @@ export async function planChunks(
     });
   }
   return { chunks, rows, bytes: offset };
+}
+
+/**
+ * Whether a quote inside a quoted field, followed by `piece[from …]`, closes the field: it does
+ * when spaces or tabs, if any, lead to a delimiter or a line break (as papaparse reads it, and so
+ * the readers). Undefined when the piece ends before that is known.
+ */
+function closesQuote(piece: Uint8Array, from: number, d: number): boolean | undefined {
+  let j = from;
+  while (j < piece.length && (piece[j] === 32 || piece[j] === 9)) j++;
+  if (j >= piece.length) return undefined;
+  const b = piece[j];
+  return b === d || b === 10 || b === 13;
 }
