@@ -178,20 +178,26 @@ function writeChunk(
     codec: 'GZIP' as const,
     compressors: { GZIP: gzipFast },
   };
-  const isDictionary = column.kind === 'dictionary';
+  // Strings come as the stores hold them; numbers get a dictionary where it wins.
+  const dictionary = column.kind === 'dictionary' ? column : numberDictionary(column, rows);
+  const isDictionary = dictionary !== undefined;
+  // What the data pages hold: the ids, or the values.
+  const written: TypedColumn = dictionary
+    ? { kind: 'dictionary', ids: dictionary.ids, entries: [], nulls: dictionary.nulls }
+    : column;
   let uncompressed = 0;
   let dictionaryPageOffset: bigint | undefined;
   if (isDictionary) {
     dictionaryPageOffset = BigInt(writer.offset);
-    uncompressed += writeDictionaryPage(writer, encoder as never, column.entries);
+    uncompressed += writeDictionaryPage(writer, encoder as never, dictionary.entries as never);
   }
   const encoding = isDictionary ? 'RLE_DICTIONARY' : 'PLAIN';
   const dataPageOffset = BigInt(writer.offset);
-  const pages = pageBoundaries(column, rows);
+  const pages = pageBoundaries(written, rows);
   const locations: NonNullable<Written['offsetIndex']>['page_locations'] = [];
   for (const [start, end] of pages) {
     const pageOffset = writer.offset;
-    uncompressed += writeDataPage(writer, field, column, start, end);
+    uncompressed += writeDataPage(writer, field, written, start, end);
     locations.push({
       offset: BigInt(pageOffset),
       compressed_page_size: writer.offset - pageOffset,
@@ -224,6 +230,68 @@ function writeChunk(
     file_offset: BigInt(offsetStart),
   };
   return { chunk, ...(pages.length > 1 ? { offsetIndex: { page_locations: locations } } : {}) };
+}
+
+/** A dictionary-encoded column: ids into `entries` (UTF-8 strings, or the distinct numbers). */
+type DictionaryColumn = {
+  kind: 'dictionary';
+  ids: Int32Array;
+  entries: Uint8Array[] | Int32Array | BigInt64Array;
+  nulls?: Uint8Array;
+};
+
+/**
+ * A number column as ids into its distinct values (first-seen order, as hyparquet-writer builds
+ * a dictionary), when that is at most half the PLAIN bytes, the writer's own rule; else undefined.
+ * Small codes and the partition's timestamps (a few thousand seconds in an hour) take it.
+ */
+function numberDictionary(c: TypedColumn, rows: number): DictionaryColumn | undefined {
+  if (c.kind !== 'int32' && c.kind !== 'int64') return undefined;
+  const wide = c.kind === 'int64' ? 2 : 1; // 32-bit words a value
+  const words = new Int32Array(c.values.buffer, c.values.byteOffset, rows * wide);
+  let nonNull = 0;
+  for (let i = 0; i < rows; i++) if (!isNull(c, i)) nonNull++;
+  if (nonNull === 0) return undefined;
+  const plain = nonNull * 4 * wide;
+  // Past this many distinct values the dictionary alone is half the PLAIN bytes: give up.
+  const most = Math.floor(nonNull / 4);
+  let size = 64;
+  while (size < 2 * most + 2) size *= 2;
+  const slots = new Int32Array(size).fill(-1); // first row holding the value, by hash
+  const ids = new Int32Array(rows);
+  const firsts: number[] = [];
+  const mask = size - 1;
+  for (let i = 0; i < rows; i++) {
+    if (isNull(c, i)) continue;
+    const lo = words[i * wide]!;
+    const hi = wide === 2 ? words[i * wide + 1]! : 0;
+    let slot = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) & mask;
+    for (;;) {
+      const id = slots[slot]!;
+      if (id < 0) {
+        if (firsts.length >= most) return undefined;
+        slots[slot] = firsts.length;
+        ids[i] = firsts.length;
+        firsts.push(i);
+        break;
+      }
+      const at = firsts[id]!;
+      if (words[at * wide] === lo && (wide === 1 || words[at * wide + 1] === hi)) {
+        ids[i] = id;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  const distinct = firsts.length;
+  const bitWidth = Math.ceil(Math.log2(distinct));
+  const dictionaryBytes = distinct * 4 * wide + Math.ceil((nonNull * bitWidth) / 8);
+  if (2 * dictionaryBytes > plain) return undefined;
+  const entries =
+    c.kind === 'int64'
+      ? BigInt64Array.from(firsts, (i) => c.values[i]!)
+      : Int32Array.from(firsts, (i) => c.values[i]!);
+  return { kind: 'dictionary', ids, entries, ...(c.nulls ? { nulls: c.nulls } : {}) };
 }
 
 const isNull = (c: TypedColumn, i: number): boolean => c.nulls !== undefined && c.nulls[i] === 1;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { ColumnSource } from 'hyparquet-writer';
+import { parquetMetadata } from 'hyparquet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CREATED_BY, gzipFast } from '../../../src/core/parquet/encodeParquet.js';
 import {
@@ -28,6 +29,7 @@ function column(
   nullShare: number,
   rnd: () => number,
   valueBytes = 12,
+  codes = 0, // numbers: drawn from this many distinct values (0: all distinct)
 ): { typed: TypedColumn; values: unknown[] } {
   const nulls = new Uint8Array(rows);
   for (let i = 0; i < rows; i++) nulls[i] = rnd() < nullShare ? 1 : 0;
@@ -38,6 +40,7 @@ function column(
       const v = new Int32Array(rows);
       for (let i = 0; i < rows; i++) v[i] = Math.floor((rnd() - 0.5) * 2 ** 32);
       if (rows > 2) [v[0], v[1]] = [0, -2147483648];
+      if (codes) for (let i = 0; i < rows; i++) v[i] = (Math.floor(rnd() * codes) - 3) * 999_983;
       for (let i = 0; i < rows; i++) values.push(nulls[i] && nullShare ? null : v[i]);
       return { typed: { kind, values: v, ...withNulls }, values };
     }
@@ -49,6 +52,9 @@ function column(
           BigInt(Math.floor(rnd() * 2 ** 53)) * BigInt(Math.floor(rnd() * 4096) - 2048),
         );
       if (rows > 3) [v[0], v[1], v[2]] = [0n, -(2n ** 63n), 2n ** 63n - 1n];
+      if (codes)
+        for (let i = 0; i < rows; i++)
+          v[i] = BigInt(Math.floor(rnd() * codes) - 3) * 2n ** 40n + 7n;
       for (let i = 0; i < rows; i++) values.push(nulls[i] && nullShare ? null : v[i]);
       return { typed: { kind, values: v, ...withNulls }, values };
     }
@@ -117,17 +123,32 @@ const FIELD_TYPE: Record<TypedColumn['kind'], ParquetField['type']> = {
 };
 
 /** What hyparquet-writer writes for the same columns with the same encodings. */
+/** Each column's encoding in `file` (the same in every row group, or the test is wrong). */
+function encodingsOf(file: Uint8Array): ('RLE_DICTIONARY' | 'PLAIN')[] {
+  const meta = parquetMetadata(
+    file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer,
+  );
+  const per = meta.row_groups.map((g) =>
+    g.columns.map((c) =>
+      c.meta_data!.encodings.includes('RLE_DICTIONARY') ? 'RLE_DICTIONARY' : 'PLAIN',
+    ),
+  );
+  for (const g of per) expect(g).toEqual(per[0]);
+  return (per[0] ?? []) as ('RLE_DICTIONARY' | 'PLAIN')[];
+}
+
 function oracle(
   fields: ParquetField[],
   cols: { typed: TypedColumn; values: unknown[] }[],
   rowGroupSize: number,
+  encodings: ('RLE_DICTIONARY' | 'PLAIN')[],
 ) {
   const columnData: ColumnSource[] = fields.map((f, j) => ({
     name: f.name,
     data: cols[j]!.values as ColumnSource['data'],
     nullable: f.nullable,
     statistics: f.type !== 'string',
-    encoding: cols[j]!.typed.kind === 'dictionary' ? 'RLE_DICTIONARY' : 'PLAIN',
+    encoding: encodings[j]!,
   }));
   return new Uint8Array(
     parquetWriteBuffer({
@@ -155,10 +176,15 @@ describe('encodeTypedColumns', () => {
     ['one row', 0, 1, 131_072],
   ])('writes what hyparquet-writer writes: %s', (_name, nullShare, rows, rowGroupSize) => {
     const rnd = rng(rows + Math.round(nullShare * 100));
-    const cols = kinds.map((k) => column(k, rows, nullShare, rnd));
-    const fields: ParquetField[] = kinds.map((k, j) => ({
+    // The kinds, then ints and longs of ten distinct values (codes, timestamps of few seconds).
+    const cols = [
+      ...kinds.map((k) => column(k, rows, nullShare, rnd)),
+      column('int32', rows, nullShare, rnd, 0, 10),
+      column('int64', rows, nullShare, rnd, 0, 10),
+    ];
+    const fields: ParquetField[] = [...kinds, 'int32', 'int64'].map((k, j) => ({
       name: `c${j}_${k}`,
-      type: FIELD_TYPE[k],
+      type: FIELD_TYPE[k as TypedColumn['kind']],
       nullable: nullShare > 0 || j % 2 === 0, // required columns too, when nothing is null
     }));
     const ours = encodeTypedColumns(
@@ -167,7 +193,16 @@ describe('encodeTypedColumns', () => {
       rows,
       rowGroupSize,
     );
-    expect(Buffer.from(ours).equals(Buffer.from(oracle(fields, cols, rowGroupSize)))).toBe(true);
+    const encodings = encodingsOf(ours);
+    const expected = rows >= 100 && nullShare < 1 ? 'RLE_DICTIONARY' : 'PLAIN';
+    expect(encodings).toEqual([
+      ...['PLAIN', 'PLAIN', 'PLAIN', rows > 0 ? 'RLE_DICTIONARY' : 'PLAIN', 'PLAIN'],
+      expected,
+      expected,
+    ]);
+    expect(
+      Buffer.from(ours).equals(Buffer.from(oracle(fields, cols, rowGroupSize, encodings))),
+    ).toBe(true);
   });
 
   it('cuts pages where hyparquet-writer cuts them (1 MiB estimates) and writes their offset index', () => {
@@ -184,7 +219,9 @@ describe('encodeTypedColumns', () => {
       rows,
       2000,
     );
-    expect(Buffer.from(ours).equals(Buffer.from(oracle(fields, cols, 2000)))).toBe(true);
+    expect(
+      Buffer.from(ours).equals(Buffer.from(oracle(fields, cols, 2000, encodingsOf(ours)))),
+    ).toBe(true);
   });
 
   it('is read back by DuckDB with every value', async () => {
