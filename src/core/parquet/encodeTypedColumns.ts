@@ -32,8 +32,9 @@ const PAGE_SIZE = 1_048_576;
  * round 5). It writes what hyparquet-writer writes for the same columns with the same encodings,
  * byte for byte (tests/core/parquet/encodeTypedColumns.test.ts holds it to that), and uses its
  * page header, dictionary page, RLE, metadata and footer code; only the walk over the values is
- * ours. Numbers are written PLAIN with min/max statistics, strings as the stores hold them
- * (a dictionary, or PLAIN bytes) without statistics, as `encodeParquet` does.
+ * ours. Numbers get min/max statistics and are written PLAIN, or as a dictionary where that
+ * halves their bytes; strings as the stores hold them (a dictionary, or PLAIN bytes) without
+ * statistics, as `encodeParquet` does.
  * @example encodeTypedColumns([{ name: 'id', type: 'bigint', nullable: false }], [{ kind: 'int64', values: BigInt64Array.of(1n) }], 1)
  */
 export function encodeTypedColumns(
