@@ -175,6 +175,27 @@ describe('UTF-8 field bytes', () => {
     }
   });
 
+  it.each<[string[]]>([[['iso8601', 'dd/MM/yyyy HH:mm']], [['dd/MM/yyyy HH:mm', 'iso8601']]])(
+    'coerce a timestamp of formats %j from bytes as from text (ISO bytes first, then the text)',
+    (formats) => {
+      const column: ColumnSpec = { name: 'c', type: 'timestamp', formats };
+      const fromText = compileCoercer(column);
+      const fromBytes = compileByteCoercer(column);
+      const pieces = [
+        ...['2024-02-29', '29/02/2024', '31/02/2023', 'T', ' ', '12:34', ':56', 'Z', '1'],
+        ...['29/02/2024 12:34', '2024-02-29T12:34:56Z'],
+      ];
+      let parsed = 0;
+      for (const text of texts(pieces, 3000, 3, 9)) {
+        const bytes = encoder.encode(`,${text},`);
+        const expected = fromText(text);
+        if (typeof expected === 'number') parsed++;
+        expect(fromBytes(bytes, 1, bytes.length - 1), JSON.stringify(text)).toEqual(expected);
+      }
+      expect(parsed).toBeGreaterThan(100); // both formats answer in the corpus
+    },
+  );
+
   it.each(['dd/MM/yyyy HH:mm', 'yyyy-MM-dd HH:mm:ss', 'yyyyMMdd', 'MM/dd/yyyy HH:mm:ss.SSS'])(
     'reads the fixed-width pattern %s as date-fns does',
     (pattern) => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parquetReadObjects } from 'hyparquet';
 import type { Contract } from '../../src/core/contract/types.js';
+import type { FieldBlock } from '../../src/core/csv/fieldBlock.js';
 import { parseContract } from '../../src/core/contract/parseContract.js';
 import type { MemorySink } from '../../src/core/sinks/MemorySink.js';
 
@@ -68,4 +69,33 @@ export function tinyContract(extra: Partial<Contract> = {}): Contract {
     },
     'tiny.json',
   );
+}
+
+/** A block holding `records` (each a list of field texts), as `readCsvFields` would hand it over. */
+export function fieldBlockOf(records: string[][], firstRowNumber = 1): FieldBlock {
+  const encoder = new TextEncoder();
+  const encoded = records.map((fields) => fields.map((f) => encoder.encode(f)));
+  const total = encoded.flat().reduce((n, f) => n + f.length, 0);
+  const count = encoded.reduce((n, fields) => n + fields.length, 0);
+  const block: FieldBlock = {
+    bytes: new Uint8Array(total),
+    rows: records.length,
+    fieldStart: new Int32Array(records.length + 1),
+    starts: new Int32Array(count),
+    ends: new Int32Array(count),
+    firstRowNumber,
+  };
+  let at = 0;
+  let k = 0;
+  encoded.forEach((fields, r) => {
+    block.fieldStart[r] = k;
+    for (const f of fields) {
+      block.bytes.set(f, at);
+      block.starts[k] = at;
+      at += f.length;
+      block.ends[k++] = at;
+    }
+  });
+  block.fieldStart[records.length] = k;
+  return block;
 }

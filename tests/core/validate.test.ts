@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseContract } from '../../src/core/contract/index.js';
-import { fieldBlockOf } from '../../src/core/csv/index.js';
+import { fieldBlockOf } from './helpers.js';
 import { compileRowValidator, DuplicateKeys, IN_BLOCK } from '../../src/core/validate/index.js';
 
 const contract = parseContract(

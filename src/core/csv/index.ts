@@ -7,4 +7,4 @@ export { RecordScanner } from './RecordScanner.js';
 export { EncodingError, HeaderMismatchError } from './errors.js';
 export { readCsvFields } from './readCsvFields.js';
 export type { FieldBlock } from './fieldBlock.js';
-export { fieldBlockOf, fieldText, recordTexts } from './fieldBlock.js';
+export { fieldText, recordTexts } from './fieldBlock.js';
