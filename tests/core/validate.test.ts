@@ -61,6 +61,11 @@ describe('row validation', () => {
     expect(check(fields).issues?.map((i) => `${i.code}:${i.column}`)).toEqual(expected);
   });
 
+  it('quotes a number out of bounds as it was written', () => {
+    const [issue] = check(['0101', 'ABC', 'a', 'x@y.io', '', '']).issues ?? [];
+    expect(issue?.message).toBe('"0101" outside 1..100');
+  });
+
   it('lets a rule pass when either side is null', () => {
     expect(check(['1', 'ABC', 'a', 'x@y.io', '2021-02-02', '']).issues).toBeNull();
   });

@@ -34,6 +34,8 @@ interface CompiledColumn {
   bytesCheck: ByteCheck | null | undefined;
   coerce: CoerceBytes;
   check: ColumnCheck | undefined;
+  /** The check tests the text itself (not only the value): a non-string's text is decoded first. */
+  textForTest: boolean;
   expected: string;
 }
 
@@ -53,6 +55,12 @@ export function compileRowValidator(contract: Contract): RowValidator {
       bytesCheck: bytesCheck && (isNoCheck(c) ? null : bytesCheck),
       coerce: compileByteCoercer(c),
       check: compileColumnCheck(c),
+      textForTest:
+        c.pattern !== undefined ||
+        c.enum !== undefined ||
+        c.minLength !== undefined ||
+        c.maxLength !== undefined ||
+        c.format !== undefined,
       expected: describeType(c),
     };
   });
@@ -116,7 +124,11 @@ export function compileRowValidator(contract: Contract): RowValidator {
         }
         values[i] = v;
         if (col.check) {
-          const issue = col.check(v, typeof v === 'string' ? v : decodeRange(bytes, s, e));
+          // Bounds on a number read its text only for the message: decode it for a failure only.
+          const text = typeof v === 'string' ? v : col.textForTest ? decodeRange(bytes, s, e) : '';
+          let issue = col.check(v, text);
+          if (issue && typeof v !== 'string' && !col.textForTest)
+            issue = col.check(v, decodeRange(bytes, s, e));
           if (issue) (issues ??= []).push(issue);
         }
       }
